@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { z } from 'zod';
+import { ConfigError } from './errors.js';
+
+/** The simulator world sizes (partnership counts are approximate). */
+export const SIMULATOR_SIZES = ['tiny', 'small', 'medium', 'large', 'huge'] as const;
+export type SimulatorSize = (typeof SIMULATOR_SIZES)[number];
+
+/** Validated, frozen configuration. Only loadConfig reads the environment. */
+export interface Config {
+  readonly database: { readonly url: string | null; readonly dataDir: string };
+  readonly oss: {
+    /** null: sandbox mode, the built-in simulator on loopback. */
+    readonly baseUrl: string | null;
+    readonly userKey: string | null;
+    readonly kdDaerah: string;
+    readonly rateLimitRps: number;
+    readonly concurrency: number;
+    readonly timeoutMs: number;
+    readonly maxRetries: number;
+    readonly pageSize: number;
+  };
+  readonly push: { readonly username: string | null; readonly password: string | null };
+  readonly sync: {
+    readonly cron: string;
+    readonly timezone: string;
+    readonly lookbackMinutes: number;
+    readonly deleteGuardRatio: number;
+  };
+  readonly http: { readonly port: number; readonly adminToken: string | null };
+  readonly log: { readonly level: string };
+  readonly simulator: { readonly seed: number; readonly size: SimulatorSize };
+  readonly importDir: string | null;
+}
+
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => (v === undefined || v.trim() === '' ? null : v.trim()));
+
+const intIn = (name: string, min: number, max: number, dflt: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return dflt;
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a whole number from ${min} to ${max}, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const numberIn = (name: string, min: number, max: number, dflt: number) =>
+  z
+    .string()
+    .optional()
+    .transform((v, ctx) => {
+      if (v === undefined || v.trim() === '') return dflt;
+      const n = Number(v);
+      if (!Number.isFinite(n) || n < min || n > max) {
+        ctx.addIssue({ code: 'custom', message: `${name} must be a number from ${min} to ${max}, got "${v}"` });
+        return z.NEVER;
+      }
+      return n;
+    });
+
+const envSchema = z
+  .object({
+    DATABASE_URL: optionalText,
+    OSS_SYNC_DATA_DIR: optionalText,
+    OSS_BASE_URL: optionalText.pipe(z.url({ error: 'OSS_BASE_URL must be an http(s) URL' }).nullable()),
+    OSS_USER_KEY: optionalText,
+    OSS_KD_DAERAH: optionalText.pipe(
+      z
+        .string()
+        .regex(/^\d{2}(\d{2})?$/, { error: 'OSS_KD_DAERAH must be 2 digits (province) or 4 digits (kabupaten/kota)' })
+        .nullable(),
+    ),
+    OSS_PUSH_USERNAME: optionalText,
+    OSS_PUSH_PASSWORD: optionalText,
+    OSS_RATE_LIMIT_RPS: numberIn('OSS_RATE_LIMIT_RPS', 0.1, 10_000, 10),
+    OSS_CONCURRENCY: intIn('OSS_CONCURRENCY', 1, 64, 4),
+    OSS_TIMEOUT_MS: intIn('OSS_TIMEOUT_MS', 100, 600_000, 30_000),
+    OSS_MAX_RETRIES: intIn('OSS_MAX_RETRIES', 0, 20, 6),
+    OSS_PAGE_SIZE: intIn('OSS_PAGE_SIZE', 1, 500, 500),
+    SYNC_CRON: optionalText,
+    TZ: optionalText,
+    SYNC_LOOKBACK_MINUTES: intIn('SYNC_LOOKBACK_MINUTES', 0, 10_080, 10),
+    DELETE_GUARD_RATIO: numberIn('DELETE_GUARD_RATIO', 0, 1, 0.1),
+    HTTP_PORT: intIn('HTTP_PORT', 0, 65_535, 8080),
+    ADMIN_TOKEN: optionalText,
+    LOG_LEVEL: optionalText.pipe(
+      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).nullable(),
+    ),
+    SIMULATOR_SEED: intIn('SIMULATOR_SEED', 0, 2 ** 31 - 1, 1),
+    SIMULATOR_SIZE: optionalText.pipe(z.enum(SIMULATOR_SIZES, { error: `SIMULATOR_SIZE must be one of ${SIMULATOR_SIZES.join(', ')}` }).nullable()),
+    IMPORT_DIR: optionalText,
+  })
+  .superRefine((env, ctx) => {
+    if (env.OSS_BASE_URL && !env.OSS_USER_KEY) {
+      ctx.addIssue({ code: 'custom', path: ['OSS_USER_KEY'], message: 'OSS_USER_KEY (or OSS_USER_KEY_FILE) is required when OSS_BASE_URL is set' });
+    }
+    if (Boolean(env.OSS_PUSH_USERNAME) !== Boolean(env.OSS_PUSH_PASSWORD)) {
+      ctx.addIssue({ code: 'custom', path: ['OSS_PUSH_PASSWORD'], message: 'OSS_PUSH_USERNAME and OSS_PUSH_PASSWORD must be set together' });
+    }
+  });
+
+/** Variables that may come from a file through NAME_FILE (Docker secrets). */
+const SECRET_VARS = ['DATABASE_URL', 'OSS_USER_KEY', 'OSS_PUSH_PASSWORD', 'ADMIN_TOKEN'] as const;
+
+function readSecretFiles(env: Readonly<Record<string, string | undefined>>, problems: string[]): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = { ...env };
+  for (const name of SECRET_VARS) {
+    const file = env[`${name}_FILE`];
+    if (!file) continue;
+    if (env[name]) {
+      problems.push(`${name} and ${name}_FILE are both set; set only one`);
+      continue;
+    }
+    try {
+      out[name] = readFileSync(file, 'utf8').trim();
+    } catch (err) {
+      problems.push(`${name}_FILE: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+    }
+  }
+  return out;
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}
+
+/** Parses the environment once; throws ConfigError listing every problem. */
+export function loadConfig(env: Readonly<Record<string, string | undefined>>): Config {
+  const problems: string[] = [];
+  const withSecrets = readSecretFiles(env, problems);
+  const parsed = envSchema.safeParse(withSecrets);
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      const name = issue.path.join('.');
+      problems.push(issue.message.includes(name) || name === '' ? issue.message : `${name}: ${issue.message}`);
+    }
+  }
+  if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
+  const e = parsed.data;
+  return deepFreeze({
+    database: { url: e.DATABASE_URL, dataDir: resolve(e.OSS_SYNC_DATA_DIR ?? './.oss-sync') },
+    oss: {
+      baseUrl: e.OSS_BASE_URL ? e.OSS_BASE_URL.replace(/\/+$/, '') : null,
+      userKey: e.OSS_USER_KEY,
+      kdDaerah: e.OSS_KD_DAERAH ?? '3317',
+      rateLimitRps: e.OSS_RATE_LIMIT_RPS,
+      concurrency: e.OSS_CONCURRENCY,
+      timeoutMs: e.OSS_TIMEOUT_MS,
+      maxRetries: e.OSS_MAX_RETRIES,
+      pageSize: e.OSS_PAGE_SIZE,
+    },
+    push: { username: e.OSS_PUSH_USERNAME, password: e.OSS_PUSH_PASSWORD },
+    sync: {
+      cron: e.SYNC_CRON ?? '0 2 * * *',
+      timezone: e.TZ ?? 'Asia/Jakarta',
+      lookbackMinutes: e.SYNC_LOOKBACK_MINUTES,
+      deleteGuardRatio: e.DELETE_GUARD_RATIO,
+    },
+    http: { port: e.HTTP_PORT, adminToken: e.ADMIN_TOKEN },
+    log: { level: e.LOG_LEVEL ?? 'info' },
+    simulator: { seed: e.SIMULATOR_SEED, size: e.SIMULATOR_SIZE ?? 'small' },
+    importDir: e.IMPORT_DIR,
+  });
+}

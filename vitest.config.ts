@@ -1,0 +1,26 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    environment: 'node',
+    pool: 'forks',
+    projects: [
+      {
+        extends: true,
+        test: { name: 'unit', include: ['tests/unit/**/*.test.ts'], testTimeout: 20_000 },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'integration',
+          include: ['tests/integration/**/*.test.ts'],
+          globalSetup: ['./tests/helpers/globalSetup.ts'],
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
+          // Each file gets its own database, but they share 2 cores: run files one at a time for stable timing.
+          fileParallelism: false,
+        },
+      },
+    ],
+  },
+});
