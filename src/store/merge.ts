@@ -1,0 +1,168 @@
+import { createHash } from 'node:crypto';
+import type { Knex } from 'knex';
+import { META_COLUMNS, type TableSpec } from './tables.js';
+
+/** Who is writing: the run and the channel the data came from (list, inquery, push, export). */
+export interface WriteContext {
+  runId: number;
+  source: string;
+}
+
+export interface MergeCounts {
+  inserted: number;
+  updated: number;
+  unchanged: number;
+}
+
+export interface MergeResult extends MergeCounts {
+  /** Keys (joined with '|') of the rows inserted or updated. */
+  changedKeys: string[];
+  historyRows: number;
+}
+
+export interface MergeOptions<T> {
+  /** Content hash of a row; defaults to a hash of its data columns. Parents pass one that covers their children. */
+  hashOf?: (row: T) => string;
+  /** Raw payload per row, stored in raw_records when the row is new or changed. */
+  rawOf?: (row: T) => unknown;
+}
+
+/** Stable sha1 of a JSON value (object key order as produced by the normalizers, which is fixed). */
+export function contentHash(value: unknown): string {
+  return createHash('sha1').update(JSON.stringify(value)).digest('hex');
+}
+
+const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
+
+/** SQL for the '|'-joined key of a row alias, matching keyOf() below. */
+export function keySql(spec: TableSpec, alias: string): string {
+  return spec.key.length === 1
+    ? `${alias}.${q(spec.key[0]!)}::text`
+    : `concat_ws('|', ${spec.key.map((k) => `${alias}.${q(k)}`).join(', ')})`;
+}
+
+export function keyOf<T>(spec: TableSpec<T>, row: T): string {
+  return spec.key.map((k) => String(row[k])).join('|');
+}
+
+const statementCache = new Map<string, string>();
+
+function mergeSql(spec: TableSpec): string {
+  const cached = statementCache.get(spec.table);
+  if (cached) return cached;
+  const t = q(spec.table);
+  const cols = spec.columns.map(q);
+  const join = spec.key.map((k) => `t.${q(k)} = s.${q(k)}`).join(' and ');
+  const joinC = spec.key.map((k) => `t.${q(k)} = c.${q(k)}`).join(' and ');
+  const firstKey = q(spec.key[0]!);
+  const sql = `
+    with s as (
+      select * from json_populate_recordset(null::${t}, ?::json)
+    ),
+    changed as (
+      select s.* from s left join ${t} t on ${join}
+       where t.${firstKey} is null or t.content_hash is distinct from s.content_hash or t.deleted_at is not null
+    ),
+    raw as (
+      insert into raw_records (entity_type, entity_id, content_hash, payload, source, run_id)
+      select ?, r.entity_id, r.content_hash, r.payload, ?, ?
+        from json_to_recordset(?::json) as r(entity_id text, content_hash text, payload jsonb)
+        join changed c on ${keySql(spec, 'c')} = r.entity_id and c.content_hash = r.content_hash
+      on conflict do nothing
+      returning 1
+    ),
+    hist as (
+      insert into change_history (entity_type, entity_id, field, old_value, new_value, run_id)
+      select ?, ${keySql(spec, 'c')}, n.key, to_jsonb(t) -> n.key, n.value, ?
+        from changed c join ${t} t on ${joinC}
+        cross join lateral jsonb_each(to_jsonb(c) - ?::text[]) n
+       where (to_jsonb(t) -> n.key) is distinct from n.value
+      returning 1
+    ),
+    up as (
+      insert into ${t} (${cols.join(', ')}, content_hash, source, first_run_id, last_run_id)
+      select ${cols.join(', ')}, content_hash, ?, ?, ? from changed
+      on conflict (${spec.key.map(q).join(', ')}) do update set
+        ${cols.map((c) => `${c} = excluded.${c}`).join(', ')},
+        content_hash = excluded.content_hash, source = excluded.source, last_run_id = excluded.last_run_id,
+        updated_at = now(), deleted_at = null, deleted_run_id = null
+      returning ${keySql(spec, t)} as entity_id, (xmax = 0) as inserted
+    )
+    select (select count(*) from up where inserted)::int as inserted,
+           (select count(*) from up where not inserted)::int as updated,
+           (select count(*) from hist)::int as history,
+           coalesce((select array_agg(entity_id) from up), '{}') as changed_keys`;
+  statementCache.set(spec.table, sql);
+  return sql;
+}
+
+/**
+ * Merges a batch into an entity table in one statement: rows whose content hash is unchanged are not touched;
+ * changed rows get one change_history row per changed field and their raw payload stored; deleted rows come back.
+ */
+export async function mergeRows<T>(
+  db: Knex | Knex.Transaction,
+  spec: TableSpec<T>,
+  rows: readonly T[],
+  ctx: WriteContext,
+  opts: MergeOptions<T> = {},
+): Promise<MergeResult> {
+  if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedKeys: [], historyRows: 0 };
+  // Last occurrence wins: a page may repeat a key, and one statement cannot update a row twice.
+  const byKey = new Map<string, T>();
+  for (const row of rows) byKey.set(keyOf(spec, row), row);
+  const picked: Array<Record<string, unknown>> = [];
+  const raws: Array<{ entity_id: string; content_hash: string; payload: unknown }> = [];
+  for (const [key, row] of byKey) {
+    const data: Record<string, unknown> = {};
+    for (const c of spec.columns) data[c] = row[c];
+    const hash = opts.hashOf ? opts.hashOf(row) : contentHash(data);
+    data.content_hash = hash;
+    picked.push(data);
+    if (opts.rawOf) raws.push({ entity_id: key, content_hash: hash, payload: opts.rawOf(row) });
+  }
+  const result = await db.raw(mergeSql(spec as TableSpec), [
+    JSON.stringify(picked),
+    spec.entityType,
+    ctx.source,
+    ctx.runId,
+    JSON.stringify(raws),
+    spec.entityType,
+    ctx.runId,
+    [...META_COLUMNS],
+    ctx.source,
+    ctx.runId,
+    ctx.runId,
+  ]);
+  const r = result.rows[0] as { inserted: number; updated: number; history: number; changed_keys: string[] };
+  return {
+    inserted: r.inserted,
+    updated: r.updated,
+    unchanged: byKey.size - r.inserted - r.updated,
+    changedKeys: r.changed_keys,
+    historyRows: r.history,
+  };
+}
+
+/**
+ * For child tables replaced as a whole per parent: marks deleted the rows of the given parents that the new
+ * batch no longer holds. Returns how many were marked.
+ */
+export async function markMissingChildrenDeleted<T>(
+  db: Knex | Knex.Transaction,
+  spec: TableSpec<T>,
+  parentColumn: string,
+  parentKeys: readonly string[],
+  keptRows: readonly T[],
+  ctx: WriteContext,
+): Promise<number> {
+  if (parentKeys.length === 0) return 0;
+  const kept = keptRows.map((r) => keyOf(spec, r));
+  const result = await db.raw(
+    `update ${q(spec.table)} t set deleted_at = now(), deleted_run_id = ?, last_run_id = ?
+      where t.${q(parentColumn)} = any(?::text[]) and t.deleted_at is null
+        and not exists (select 1 from unnest(?::text[]) k(v) where k.v = ${keySql(spec as TableSpec, 't')})`,
+    [ctx.runId, ctx.runId, [...parentKeys], kept],
+  );
+  return result.rowCount ?? 0;
+}

@@ -1,0 +1,131 @@
+import type { RunStatus, RunTrigger, StreamName } from '../domain/glossary.js';
+import { STREAMS } from '../domain/glossary.js';
+import { OssAuthError, toError } from '../errors.js';
+import {
+  acquireRunLock,
+  createRun,
+  emptyCounts,
+  failInterruptedRuns,
+  finishRun,
+  saveRunProgress,
+  type StreamOutcome,
+} from '../store/runs.js';
+import type { StreamProgress, StreamRun, SyncDeps } from './context.js';
+import { syncLicenceStatuses } from './streams/izin.js';
+import { syncPartnerships } from './streams/kemitraan.js';
+import { syncBusinesses } from './streams/nib.js';
+
+export interface SyncRequest {
+  trigger: RunTrigger;
+  requestedBy: string | null;
+  reason: string | null;
+  /** Streams to run; all when empty. They always run in pipeline order: kemitraan, nib, izin. */
+  streams: StreamName[];
+  full: boolean;
+  dryRun: boolean;
+  /** Called with the run id as soon as the run row exists (HTTP answers 202 with it). */
+  onStarted?: (runId: number) => void;
+  onProgress?: (p: StreamProgress) => void;
+}
+
+export interface SyncResult {
+  runId: number;
+  status: Exclude<RunStatus, 'running'>;
+  streams: Partial<Record<StreamName, StreamOutcome>>;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+const STREAM_FUNCTIONS: Record<StreamName, (deps: SyncDeps, run: StreamRun) => Promise<string | undefined>> = {
+  // kemitraan first: it queues the NIBs of partnership parties for the nib stream.
+  kemitraan: syncPartnerships,
+  nib: syncBusinesses,
+  izin: syncLicenceStatuses,
+};
+
+/** How often a running sync saves its per-stream progress to sync_runs. */
+const PROGRESS_SAVE_MS = 2_000;
+
+/**
+ * One sync run under the deployment-wide lock: runs the requested streams, each to its own outcome, and ends
+ * succeeded (all streams did), partial (some failed; their checkpoints hold what was stored) or failed.
+ */
+export async function runSync(deps: SyncDeps, req: SyncRequest): Promise<SyncResult> {
+  const { db } = deps;
+  const lock = await acquireRunLock(deps.databaseUrl, db);
+  try {
+    const interrupted = await failInterruptedRuns(db);
+    if (interrupted.length) deps.log.warn({ runs: interrupted }, 'closed runs left running by a stopped process');
+    const streams = STREAMS.filter((s) => req.streams.length === 0 || req.streams.includes(s));
+    const startedAt = deps.now();
+    const runId = await createRun(db, {
+      trigger: req.trigger,
+      requestedBy: req.requestedBy,
+      reason: req.reason,
+      scope: { streams, full: req.full, dryRun: req.dryRun },
+    });
+    req.onStarted?.(runId);
+    const log = deps.log.child({ runId });
+    log.info({ trigger: req.trigger, streams, full: req.full, dryRun: req.dryRun, by: req.requestedBy }, 'sync started');
+
+    const outcomes: Partial<Record<StreamName, StreamOutcome>> = {};
+    for (const s of streams) outcomes[s] = { status: 'skipped', counts: emptyCounts() };
+    let lastSave = 0;
+    const save = async (force = false) => {
+      if (!force && Date.now() - lastSave < PROGRESS_SAVE_MS) return;
+      lastSave = Date.now();
+      await saveRunProgress(db, runId, outcomes as Record<string, StreamOutcome>).catch((err) =>
+        log.warn({ err }, 'could not save run progress'),
+      );
+    };
+
+    let fatal: Error | null = null;
+    for (const stream of streams) {
+      const outcome: StreamOutcome = { status: 'running', counts: emptyCounts() };
+      outcomes[stream] = outcome;
+      if (fatal || deps.signal?.aborted) {
+        outcome.status = 'skipped';
+        outcome.note = fatal ? 'not run: an earlier stream failed on a fatal error' : 'not run: shutting down';
+        continue;
+      }
+      const streamRun: StreamRun = {
+        runId,
+        full: req.full,
+        dryRun: req.dryRun,
+        startedAt,
+        counts: outcome.counts,
+        log,
+        progress: (phase, total) => {
+          req.onProgress?.({ stream, phase, counts: outcome.counts, ...(total === undefined ? {} : { total }) });
+          void save();
+        },
+      };
+      try {
+        const note = await STREAM_FUNCTIONS[stream](deps, streamRun);
+        outcome.status = 'succeeded';
+        if (note) outcome.note = note;
+        log.info({ stream, ...outcome.counts, note }, 'stream finished');
+      } catch (err) {
+        const e = toError(err);
+        outcome.status = 'failed';
+        outcome.error = e.message;
+        log.error({ stream, err: e, ...outcome.counts }, 'stream failed');
+        // A refused key fails every later request too: stop here.
+        if (err instanceof OssAuthError) fatal = e;
+      }
+      await save(true);
+    }
+
+    const ran = Object.values(outcomes).filter((o) => o.status !== 'skipped');
+    const failed = ran.filter((o) => o.status === 'failed').length;
+    const status: SyncResult['status'] =
+      fatal || (failed > 0 && failed === ran.length) ? 'failed' : failed > 0 || deps.signal?.aborted ? 'partial' : 'succeeded';
+    const error = fatal?.message ?? (failed ? ran.flatMap((o) => (o.error ? [o.error] : [])).join('; ') : null);
+    await finishRun(db, runId, status, outcomes as Record<string, StreamOutcome>, error);
+    const finishedAt = deps.now();
+    log.info({ status, durationMs: finishedAt.getTime() - startedAt.getTime() }, 'sync finished');
+    return { runId, status, streams: outcomes, startedAt, finishedAt };
+  } finally {
+    await lock.release();
+  }
+}

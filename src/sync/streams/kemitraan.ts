@@ -1,0 +1,119 @@
+import { DeleteGuardError } from '../../errors.js';
+import { readCheckpoint, writeCheckpoint } from '../../store/checkpoints.js';
+import {
+  clearSeen,
+  countUnseenPartnerships,
+  markSeen,
+  markUnseenPartnershipsDeleted,
+  storePartnerships,
+} from '../../store/partnerships.js';
+import { quarantineRejections } from '../../store/quarantine.js';
+import { validatePartnerships } from '../../validate/index.js';
+import { addCounts, inTransaction, type StreamRun, type SyncDeps } from '../context.js';
+import { walkListing } from '../keysetPager.js';
+import { minWib, toWibDateTime, wibMinusMinutes } from '../wib.js';
+
+const STREAM = 'kemitraan';
+/** Records stored per transaction: several OSS pages, so a commit costs little per record. */
+const BATCH_RECORDS = 2_000;
+
+const field = (r: unknown, name: string): string | null => {
+  const v = r && typeof r === 'object' ? (r as Record<string, unknown>)[name] : undefined;
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null;
+};
+
+/**
+ * The kemitraan stream: walks listKemitraan from the checkpoint (minus a lookback), stores each batch with its
+ * checkpoint in one transaction, and after a complete, clean full listing marks vanished agreements deleted.
+ */
+export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<string | undefined> {
+  const { config, db, oss } = deps;
+  const checkpoint = await readCheckpoint(db, STREAM);
+  const runStart = toWibDateTime(run.startedAt);
+  const since = run.full || !checkpoint?.since ? null : wibMinusMinutes(checkpoint.since, config.sync.lookbackMinutes);
+  run.log.info({ stream: STREAM, since, full: run.full, checkpoint: checkpoint?.since ?? null }, 'stream started');
+
+  const ctx = { runId: run.runId, source: 'listKemitraan' };
+  let page = 0;
+  let totalData = 0;
+  let buffer: unknown[] = [];
+  let cursor: string | null = since;
+
+  const flush = async (nextCursor: string | null) => {
+    const wires = buffer;
+    buffer = [];
+    const { valid, rejected } = validatePartnerships(wires, { piiKey: deps.piiKey });
+    run.counts.rejected += rejected.length;
+    await inTransaction(db, run.dryRun, async (trx) => {
+      const stored = await storePartnerships(trx, valid, ctx);
+      addCounts(run.counts, stored);
+      await quarantineRejections(trx, STREAM, rejected, ctx, () => ({ method: 'listKemitraan', page }));
+      if (run.full) {
+        const ids = [...valid.map((v) => v.record.id_kemitraan), ...rejected.flatMap((r) => (r.entity_id ? [r.entity_id] : []))];
+        await markSeen(trx, run.runId, STREAM, ids);
+      }
+      // Never past the run's start: OSS may still stamp records with the current second.
+      if (nextCursor !== null) await writeCheckpoint(trx, STREAM, { since: minWib(nextCursor, runStart) }, run.runId);
+    });
+  };
+
+  const pages = walkListing({
+    since,
+    pageSize: config.oss.pageSize,
+    fetchPage: async (s, halaman) => {
+      page = halaman;
+      const res = await oss.listKemitraan({ kdDaerah: config.oss.kdDaerah, since: s, page: halaman, pageSize: config.oss.pageSize });
+      return { records: res.records, totalData: res.totalData };
+    },
+    tsOf: (r) => field(r, 'tgl_perubahan'),
+    idOf: (r) => field(r, 'id_kemitraan'),
+  });
+
+  for await (const batch of pages) {
+    run.counts.requests += batch.requests;
+    run.counts.fetched += batch.records.length;
+    totalData = batch.totalData;
+    buffer.push(...batch.records);
+    cursor = batch.cursor;
+    if (buffer.length >= BATCH_RECORDS) await flush(cursor);
+    run.progress('listing', run.full ? totalData : undefined);
+    if (deps.signal?.aborted) break;
+  }
+  await flush(cursor);
+  if (deps.signal?.aborted) return 'stopped by shutdown after committing its last batch';
+
+  if (run.full) {
+    try {
+      return await markVanished(deps, run, totalData);
+    } finally {
+      await clearSeen(db, run.runId);
+    }
+  }
+  return undefined;
+}
+
+/** After a complete listing: soft-delete agreements it no longer holds, unless that is implausibly many. */
+async function markVanished(deps: SyncDeps, run: StreamRun, totalData: number): Promise<string | undefined> {
+  const { db, config } = deps;
+  const seen = Number((await db('sync_seen').where({ run_id: run.runId, entity_type: STREAM }).count({ n: '*' }))[0]?.n ?? 0);
+  if (run.dryRun) return 'dry run: deletions are not computed';
+  if (seen < totalData) {
+    return `listing incomplete (${seen} of ${totalData} records seen): no agreement marked deleted`;
+  }
+  const { unseen, active } = await countUnseenPartnerships(db, run.runId);
+  if (unseen === 0) return undefined;
+  const share = unseen / Math.max(active, 1);
+  if (share > config.sync.deleteGuardRatio) {
+    throw new DeleteGuardError(
+      `delete guard: the complete listing lacks ${unseen} of ${active} stored agreements (${(share * 100).toFixed(1)}% > ` +
+        `${(config.sync.deleteGuardRatio * 100).toFixed(1)}%); none were marked deleted. If OSS really withdrew them, ` +
+        `rerun with a higher DELETE_GUARD_RATIO (e.g. ${Math.min(1, Math.ceil(share * 10) / 10)}).`,
+    );
+  }
+  const deleted = await inTransaction(db, false, (trx) =>
+    markUnseenPartnershipsDeleted(trx, { runId: run.runId, source: 'listKemitraan' }),
+  );
+  run.counts.deleted += deleted.length;
+  run.log.info({ stream: STREAM, deleted: deleted.length }, 'withdrawn agreements marked deleted');
+  return undefined;
+}

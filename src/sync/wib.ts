@@ -1,0 +1,25 @@
+/** OSS datetimes are WIB (UTC+7) wall time without an offset: 'YYYY-MM-DD HH:II:SS'. */
+
+const WIB_OFFSET_MS = 7 * 60 * 60 * 1000;
+
+/** The WIB wall time of an instant, in OSS format. */
+export function toWibDateTime(instant: Date): string {
+  return new Date(instant.getTime() + WIB_OFFSET_MS).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** The WIB date of an instant, 'YYYY-MM-DD'. */
+export function toWibDate(instant: Date): string {
+  return toWibDateTime(instant).slice(0, 10);
+}
+
+/** An OSS WIB datetime moved back by some minutes (never before the epoch of the string format). */
+export function wibMinusMinutes(wib: string, minutes: number): string {
+  const asUtc = Date.parse(`${wib.replace(' ', 'T')}Z`);
+  if (Number.isNaN(asUtc)) return wib;
+  return new Date(asUtc - minutes * 60_000).toISOString().slice(0, 19).replace('T', ' ');
+}
+
+/** The earlier of two OSS-format timestamps (same format compares as strings). */
+export function minWib(a: string, b: string): string {
+  return a <= b ? a : b;
+}
