@@ -4,6 +4,8 @@ import { OssProtocolError } from '../errors.js';
 export interface ListingPage {
   records: unknown[];
   totalData: number;
+  /** The page size OSS applied (it may cap the requested one); a page is the last when it holds fewer. */
+  pageSize?: number;
 }
 
 export interface ListingWalk {
@@ -86,7 +88,7 @@ export async function* walkListing(walk: ListingWalk): AsyncGenerator<WalkBatch>
           }
         }
         const last = res.records.at(-1);
-        if (res.records.length < walk.pageSize || last === undefined || walk.tsOf(last) !== groupTs) break;
+        if (res.records.length < (res.pageSize ?? walk.pageSize) || last === undefined || walk.tsOf(last) !== groupTs) break;
       }
       if (sameSet(previous, current)) return missed;
       previous = current;
@@ -103,7 +105,7 @@ export async function* walkListing(walk: ListingWalk): AsyncGenerator<WalkBatch>
     takeFresh(records, fresh);
     const last = records.at(-1);
     const lastTs = last === undefined ? null : walk.tsOf(last);
-    const full = records.length >= walk.pageSize;
+    const full = records.length >= (res.pageSize ?? walk.pageSize);
     const groupStillOpen = full && lastTs !== null && lastTs === since;
 
     if (inGroup && !groupStillOpen && since !== null) {

@@ -63,7 +63,7 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
     fetchPage: async (s, halaman) => {
       page = halaman;
       const res = await oss.listKemitraan({ kdDaerah: config.oss.kdDaerah, since: s, page: halaman, pageSize: config.oss.pageSize });
-      return { records: res.records, totalData: res.totalData };
+      return { records: res.records, totalData: res.totalData, pageSize: res.pageSize };
     },
     tsOf: (r) => field(r, 'tgl_perubahan'),
     idOf: (r) => field(r, 'id_kemitraan'),

@@ -1,4 +1,5 @@
-import { OssAuthError, OssProtocolError, OssUnavailableError } from '../../errors.js';
+import { OssAuthError, OssUnavailableError } from '../../errors.js';
+import { OssMethodMissingError } from '../../oss/index.js';
 import {
   dequeueNibs,
   enqueueListedNibs,
@@ -51,7 +52,7 @@ async function discoverListedNibs(deps: SyncDeps, run: StreamRun): Promise<strin
     pageSize: config.oss.pageSize,
     fetchPage: async (s, halaman) => {
       const res = await oss.listNib({ kdDaerah: config.oss.kdDaerah, since: s, page: halaman, pageSize: config.oss.pageSize });
-      return { records: res.records, totalData: res.totalData };
+      return { records: res.records, totalData: res.totalData, pageSize: res.pageSize };
     },
     tsOf: (r) => field(r, 'tgl_perubahan_nib'),
     idOf: (r) => field(r, 'nib'),
@@ -73,7 +74,7 @@ async function discoverListedNibs(deps: SyncDeps, run: StreamRun): Promise<strin
     }
   } catch (err) {
     // A deployment whose OSS has no regional list still works from parties, pushes and exports.
-    if (err instanceof OssProtocolError && /\b404\b|tidak ditemukan/i.test(err.message)) {
+    if (err instanceof OssMethodMissingError) {
       return 'listNIB is not available on this OSS: NIBs come from partnerships, pushes and exports only';
     }
     throw err;
