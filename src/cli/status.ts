@@ -1,0 +1,36 @@
+import type { Runtime } from '../runtime.js';
+import { listCheckpoints } from '../store/checkpoints.js';
+import { listRuns } from '../store/runs.js';
+import { fmt, table } from './format.js';
+
+const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) : '-');
+
+/** `oss-sync status`: last runs, checkpoints, queue and quarantine. */
+export async function statusCommand(rt: Runtime): Promise<number> {
+  const runs = await listRuns(rt.db, 10);
+  const out: string[] = ['Last runs:'];
+  out.push(
+    runs.length === 0
+      ? '  (none yet: run `oss-sync sync`)'
+      : table(
+          ['id', 'trigger', 'by', 'status', 'started (UTC)', 'finished (UTC)', 'fetched', 'new', 'changed', 'rejected'],
+          runs.map((r) => {
+            const c = Object.values(r.counts ?? {});
+            const sum = (k: 'fetched' | 'inserted' | 'updated' | 'rejected') => c.reduce((a, x) => a + (x[k] ?? 0), 0);
+            return [r.id, r.trigger, r.requested_by, r.status, when(r.started_at), when(r.finished_at), sum('fetched'), sum('inserted'), sum('updated'), sum('rejected')];
+          }),
+        ),
+  );
+  const failed = runs.find((r) => r.error);
+  if (failed) out.push(`  last error (run ${failed.id}): ${failed.error}`);
+  const cps = await listCheckpoints(rt.db);
+  out.push('', 'Checkpoints (inclusive start of the next incremental listing, WIB):');
+  out.push(cps.length === 0 ? '  (none)' : table(['stream', 'since', 'saved (UTC)'], cps.map((c) => [c.stream, c.cursor.since ?? '(beginning)', when(c.updated_at)])));
+  const q = (await rt.db.raw(`
+    select (select count(*) from nib_queue)::int as queued,
+           (select count(*) from nib_queue where attempts > 0)::int as failing,
+           (select count(*) from quarantine where resolved_at is null)::int as quarantined`)).rows[0];
+  out.push('', `NIB queue: ${fmt(q.queued)} waiting (${fmt(q.failing)} with errors). Quarantine: ${fmt(q.quarantined)} open records.`);
+  process.stdout.write(`${out.join('\n')}\n`);
+  return 0;
+}

@@ -1,0 +1,101 @@
+import { userInfo } from 'node:os';
+import type { StreamName } from '../domain/glossary.js';
+import { openOss, type Runtime } from '../runtime.js';
+import type { StreamOutcome } from '../store/runs.js';
+import { runSync, type SyncResult } from '../sync/runSync.js';
+import { optionalString, parseFlags, parseStreams } from './args.js';
+import { fmt, table } from './format.js';
+import { createProgressReporter } from './progress.js';
+
+/** Exit codes of `sync` (interfaces.md): 0 complete, 3 partial, 1 failed. */
+export const EXIT = { succeeded: 0, failed: 1, usage: 2, partial: 3, alreadyRunning: 4 } as const;
+
+/** `oss-sync sync [--stream S] [--full] [--dry-run] [--by NAME] [--reason TEXT]` */
+export async function syncCommand(rt: Runtime, args: string[]): Promise<number> {
+  const { values } = parseFlags(args, {
+    stream: { type: 'string', multiple: true },
+    full: { type: 'boolean' },
+    'dry-run': { type: 'boolean' },
+    by: { type: 'string' },
+    reason: { type: 'string' },
+  });
+  const streams = parseStreams(values.stream);
+  const { oss, piiKey } = await openOss(rt);
+  const tty = Boolean(process.stderr.isTTY);
+  const progress = createProgressReporter(rt.log, tty);
+  const result = await runSync(
+    { config: rt.config, db: rt.db, databaseUrl: rt.databaseUrl, oss, log: rt.log, now: () => new Date(), piiKey },
+    {
+      trigger: 'manual',
+      requestedBy: optionalString(values.by) ?? safeUser(),
+      reason: optionalString(values.reason),
+      streams,
+      full: values.full === true,
+      dryRun: values['dry-run'] === true,
+      onProgress: (p) => progress.update(p),
+    },
+  ).finally(() => progress.done());
+  process.stdout.write(`${await renderSummary(rt, result, oss.stats())}\n`);
+  return EXIT[result.status];
+}
+
+function safeUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'cli';
+  }
+}
+
+/** The end-of-run summary a person reads: per-stream counts, notes and errors, and what the database now holds. */
+export async function renderSummary(rt: Runtime, result: SyncResult, ossStats: { retries: number; rateWaitMs: number; http429: number }): Promise<string> {
+  const seconds = (result.finishedAt.getTime() - result.startedAt.getTime()) / 1000;
+  const rows = (Object.entries(result.streams) as Array<[StreamName, StreamOutcome]>).map(([name, o]) => [
+    name,
+    o.status,
+    o.counts.fetched,
+    o.counts.inserted,
+    o.counts.updated,
+    o.counts.unchanged,
+    o.counts.rejected,
+    o.counts.deleted,
+    o.counts.requests,
+  ]);
+  const out = [
+    '',
+    `Sync run ${result.runId}: ${result.status.toUpperCase()} in ${seconds.toFixed(1)} s`,
+    '',
+    table(['stream', 'status', 'fetched', 'new', 'changed', 'unchanged', 'rejected', 'deleted', 'requests'], rows),
+  ];
+  for (const [name, o] of Object.entries(result.streams)) {
+    if (o?.error) out.push(`  ! ${name}: ${o.error}`);
+    if (o?.note) out.push(`  - ${name}: ${o.note}`);
+  }
+  out.push(`  OSS: ${fmt(ossStats.retries)} retries, ${fmt(ossStats.http429)} answers 429, ${(ossStats.rateWaitMs / 1000).toFixed(1)} s cumulative wait for the rate budget`);
+  const held = await rt.db.raw(`
+    select (select count(*) from kemitraan where deleted_at is null)::int as kemitraan,
+           (select count(*) from kemitraan where deleted_at is not null)::int as kemitraan_deleted,
+           (select count(*) from pelaku_usaha where deleted_at is null)::int as pelaku_usaha,
+           (select count(*) from proyek where deleted_at is null)::int as proyek,
+           (select count(*) from perizinan where deleted_at is null)::int as perizinan,
+           (select count(*) from quarantine where resolved_at is null)::int as quarantined,
+           (select count(*) from nib_not_found)::int as nib_not_found,
+           (select count(*) from nib_queue)::int as nib_queue`);
+  const h = held.rows[0];
+  out.push(
+    '',
+    `Database now holds: ${fmt(h.kemitraan)} partnerships (${fmt(h.kemitraan_deleted)} withdrawn), ${fmt(h.pelaku_usaha)} businesses, ` +
+      `${fmt(h.proyek)} projects, ${fmt(h.perizinan)} licences; ${fmt(h.quarantined)} records in quarantine, ` +
+      `${fmt(h.nib_not_found)} NIBs unknown to OSS, ${fmt(h.nib_queue)} NIBs waiting.`,
+  );
+  if (h.quarantined > 0) {
+    const reasons = await rt.db.raw(`
+      select stream, i->>'path' as path, i->>'expected' as expected, count(*)::int as n, min(entity_id) as example
+        from quarantine, jsonb_array_elements(issues) i where resolved_at is null
+       group by 1, 2, 3 order by n desc, path limit 8`);
+    out.push('', 'Quarantined records (top reasons):');
+    out.push(table(['stream', 'field', 'expected', 'records', 'example'], reasons.rows.map((r: Record<string, string | number>) => [r.stream, r.path, r.expected, r.n, r.example])));
+  }
+  if (rt.sandbox) out.push('', `Sandbox: the simulator's manifest of planted cases is at ${rt.sandbox.manifestPath}`);
+  return out.join('\n');
+}

@@ -1,0 +1,112 @@
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { UsageError } from './cli/args.js';
+import { statusCommand } from './cli/status.js';
+import { EXIT, syncCommand } from './cli/sync.js';
+import { type Config, loadConfig } from './config.js';
+import { ConfigError, OssSyncError, SyncAlreadyRunningError } from './errors.js';
+import { createLogger, type Logger } from './logger.js';
+import { type OpenOptions, openRuntime, type Runtime } from './runtime.js';
+import { migrate } from './store/db.js';
+
+const USAGE = `oss-sync: OSS RBA partnership and licensing connector for regional verification (DPMPTSP)
+
+Usage: oss-sync <command> [options]
+
+  migrate                          apply database migrations and exit
+  sync [--stream kemitraan|nib|izin] [--full] [--dry-run] [--by NAME] [--reason TEXT]
+                                   one sync now; exit 0 complete, 3 partial, 1 failed, 4 another sync running
+  status                           last runs, checkpoints, queue and quarantine
+  simulate [--port P] [--seed N] [--size tiny|small|medium|large|huge]
+                                   run the OSS simulator standalone
+
+Configuration comes from environment variables (see README). Without DATABASE_URL an embedded Postgres runs under
+OSS_SYNC_DATA_DIR; without OSS_BASE_URL the built-in simulator stands in for OSS (sandbox mode).`;
+
+type Command = (rt: Runtime, args: string[]) => Promise<number>;
+
+const DATABASE_COMMANDS: Record<string, { run: Command; migrations: OpenOptions['migrations'] }> = {
+  migrate: {
+    migrations: 'ignore',
+    run: async (rt) => {
+      const applied = await migrate(rt.db);
+      process.stdout.write(applied.length ? `Applied ${applied.length} migrations:\n${applied.map((m) => `  ${m}`).join('\n')}\n` : 'The database is up to date.\n');
+      return 0;
+    },
+  },
+  sync: { migrations: 'auto', run: syncCommand },
+  status: { migrations: 'auto', run: statusCommand },
+};
+
+/** Runs one command line; returns the process exit code. */
+export async function main(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+  const [command, ...args] = argv;
+  if (!command || command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return command ? 0 : EXIT.usage;
+  }
+  let config: Config;
+  try {
+    config = loadConfig(env);
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`oss-sync: ${err.message}\n`);
+      return EXIT.usage;
+    }
+    throw err;
+  }
+  // On a terminal the progress bar and summary speak; logs stay quiet unless LOG_LEVEL asks for them.
+  const level = env.LOG_LEVEL ? config.log.level : process.stderr.isTTY && command !== 'serve' ? 'warn' : config.log.level;
+  const log = createLogger(level, process.stderr);
+  try {
+    if (command === 'simulate') {
+      const { simulateCommand } = await import('./cli/simulate.js');
+      return await simulateCommand(config, log, args);
+    }
+    const entry = DATABASE_COMMANDS[command];
+    if (!entry) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+    const rt = await openRuntime(config, log, { migrations: entry.migrations });
+    try {
+      return await entry.run(rt, args);
+    } finally {
+      await rt.close();
+    }
+  } catch (err) {
+    return reportFailure(err, log);
+  }
+}
+
+function reportFailure(err: unknown, log: Logger): number {
+  if (err instanceof UsageError) {
+    process.stderr.write(`oss-sync: ${err.message}\n`);
+    return EXIT.usage;
+  }
+  if (err instanceof SyncAlreadyRunningError) {
+    process.stderr.write(`oss-sync: ${err.message}. Try again when it has finished (see \`oss-sync status\`).\n`);
+    return EXIT.alreadyRunning;
+  }
+  log.error({ err }, 'command failed');
+  const message = err instanceof OssSyncError ? err.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`;
+  process.stderr.write(`oss-sync: ${message}\n`);
+  return EXIT.failed;
+}
+
+const invokedDirectly = (() => {
+  try {
+    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+})();
+
+if (invokedDirectly) {
+  main(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (err) => {
+      process.stderr.write(`oss-sync: ${(err as Error)?.stack ?? String(err)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}
