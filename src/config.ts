@@ -20,6 +20,8 @@ export interface Config {
     readonly timeoutMs: number;
     readonly maxRetries: number;
     readonly pageSize: number;
+    /** The largest page the OSS deployment serves; same-timestamp groups are read with it. */
+    readonly maxPageSize: number;
   };
   readonly push: { readonly username: string | null; readonly password: string | null };
   readonly sync: {
@@ -86,6 +88,7 @@ const envSchema = z
     OSS_TIMEOUT_MS: intIn('OSS_TIMEOUT_MS', 100, 600_000, 30_000),
     OSS_MAX_RETRIES: intIn('OSS_MAX_RETRIES', 0, 20, 6),
     OSS_PAGE_SIZE: intIn('OSS_PAGE_SIZE', 1, 500, 500),
+    OSS_MAX_PAGE_SIZE: intIn('OSS_MAX_PAGE_SIZE', 1, 500, 500),
     SYNC_CRON: optionalText,
     TZ: optionalText,
     SYNC_LOOKBACK_MINUTES: intIn('SYNC_LOOKBACK_MINUTES', 0, 10_080, 10),
@@ -160,7 +163,8 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       concurrency: e.OSS_CONCURRENCY,
       timeoutMs: e.OSS_TIMEOUT_MS,
       maxRetries: e.OSS_MAX_RETRIES,
-      pageSize: e.OSS_PAGE_SIZE,
+      pageSize: Math.min(e.OSS_PAGE_SIZE, e.OSS_MAX_PAGE_SIZE),
+      maxPageSize: e.OSS_MAX_PAGE_SIZE,
     },
     push: { username: e.OSS_PUSH_USERNAME, password: e.OSS_PUSH_PASSWORD },
     sync: {

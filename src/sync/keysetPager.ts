@@ -9,13 +9,15 @@ export interface ListingPage {
 }
 
 export interface ListingWalk {
-  /** Fetches page `page` (1-based) of the listing filtered by `since` (inclusive; null = everything). */
-  fetchPage(since: string | null, page: number): Promise<ListingPage>;
+  /** Fetches page `page` (1-based, `pageSize` records) of the listing filtered by `since` (inclusive; null = all). */
+  fetchPage(since: string | null, page: number, pageSize: number): Promise<ListingPage>;
   /** The record's ordering timestamp in OSS format (string comparison = time order), null when unreadable. */
   tsOf(record: unknown): string | null;
   idOf(record: unknown): string | null;
   since: string | null;
   pageSize: number;
+  /** The largest page OSS serves (500 for the partnership feed); same-timestamp groups are read with it. */
+  maxPageSize?: number;
   /** Re-reads of a same-timestamp group before giving up on a listing that keeps changing. */
   maxVerifyPasses?: number;
 }
@@ -35,24 +37,30 @@ export interface WalkBatch {
  *
  * - Keyset restarts: after each page the walk restarts at page 1 of `since = last timestamp`, skipping the ids it
  *   already delivered at that timestamp; pages never depend on offsets of records before the cursor.
- * - A same-timestamp group larger than a page has to be read by page number. Records leaving the group meanwhile
- *   shift it, so the group is re-read until two consecutive reads hold the same ids: a read during which a record
- *   we had already read left the group differs from the next one, so the stable read was complete.
+ * - A page full of one timestamp starts a same-timestamp group: it is re-read at the largest page size, because one
+ *   response is atomic and most groups fit in one.
+ * - A group larger than the largest page has to be read by page number. A record we already read that leaves
+ *   the group (it changed, so it jumps to the end) shifts the rest one place forward, and the record crossing the
+ *   page boundary is skipped. Records never rejoin an older timestamp, so a read is proven complete when every id
+ *   it saw is still in the group on the next read; the group is re-read until that holds.
  * - Duplicates within and across pages are delivered once per timestamp.
  */
 export async function* walkListing(walk: ListingWalk): AsyncGenerator<WalkBatch> {
-  const maxPasses = walk.maxVerifyPasses ?? 6;
+  const maxPasses = walk.maxVerifyPasses ?? 25;
+  const maxSize = Math.max(walk.maxPageSize ?? 500, walk.pageSize);
   let since = walk.since;
   let page = 1;
+  let size = walk.pageSize;
   let requests = 0;
   // Ids already delivered at timestamp `boundaryTs`.
   let boundaryTs: string | null = since;
   let boundaryIds = new Set<string>();
-  let inGroup = false;
+  // True while a group larger than one page is being read by page number.
+  let pagedGroup = false;
 
-  const fetch = async (s: string | null, p: number) => {
+  const fetch = async (s: string | null, p: number, n: number) => {
     requests += 1;
-    const res = await walk.fetchPage(s, p);
+    const res = await walk.fetchPage(s, p, n);
     checkOrder(res.records, s, walk);
     return res;
   };
@@ -69,14 +77,16 @@ export async function* walkListing(walk: ListingWalk): AsyncGenerator<WalkBatch>
     }
   };
 
-  /** Re-reads the group at `groupTs` until two reads agree; delivers members not seen before. */
+  /** Re-reads a paged group at `groupTs` until a read is proven complete; returns members not delivered before. */
   const verifyGroup = async (groupTs: string, walkedIds: Set<string>): Promise<unknown[]> => {
     const missed: unknown[] = [];
     let previous = walkedIds;
     for (let pass = 1; pass <= maxPasses; pass++) {
       const current = new Set<string>();
+      let pages = 0;
       for (let p = 1; ; p++) {
-        const res = await fetch(groupTs, p);
+        const res = await fetch(groupTs, p, size);
+        pages += 1;
         for (const r of res.records) {
           if (walk.tsOf(r) !== groupTs) continue;
           const id = walk.idOf(r);
@@ -88,9 +98,10 @@ export async function* walkListing(walk: ListingWalk): AsyncGenerator<WalkBatch>
           }
         }
         const last = res.records.at(-1);
-        if (res.records.length < (res.pageSize ?? walk.pageSize) || last === undefined || walk.tsOf(last) !== groupTs) break;
+        if (res.records.length < (res.pageSize ?? size) || last === undefined || walk.tsOf(last) !== groupTs) break;
       }
-      if (sameSet(previous, current)) return missed;
+      // A one-response read is atomic; a longer one is complete when none of the ids read before has left.
+      if (pages === 1 || isSubset(previous, current)) return missed;
       previous = current;
     }
     throw new OssProtocolError(
@@ -99,32 +110,35 @@ export async function* walkListing(walk: ListingWalk): AsyncGenerator<WalkBatch>
   };
 
   for (;;) {
-    const res = await fetch(since, page);
+    const res = await fetch(since, page, size);
     const records = res.records;
     const fresh: unknown[] = [];
     takeFresh(records, fresh);
     const last = records.at(-1);
     const lastTs = last === undefined ? null : walk.tsOf(last);
-    const full = records.length >= (res.pageSize ?? walk.pageSize);
-    const groupStillOpen = full && lastTs !== null && lastTs === since;
+    const full = records.length >= (res.pageSize ?? size);
+    const groupOpen = full && since !== null && lastTs === since;
 
-    if (inGroup && !groupStillOpen && since !== null) {
-      // Leaving a same-timestamp group read by page number: make sure no member was skipped.
-      const walked = new Set(boundaryTs === since ? boundaryIds : []);
-      fresh.push(...(await verifyGroup(since, walked)));
-      inGroup = false;
-    }
-
-    if (!full || lastTs === null) {
-      yield { records: fresh, cursor: lastTs ?? since, requests, totalData: res.totalData };
-      return;
-    }
-    if (groupStillOpen) {
-      inGroup = true;
-      page += 1;
+    if (groupOpen) {
+      if (page === 1 && size < maxSize) {
+        // A page full of one timestamp: read the group again in the largest page, most likely in one response.
+        size = maxSize;
+      } else {
+        pagedGroup = true;
+        page += 1;
+      }
       yield { records: fresh, cursor: since, requests, totalData: res.totalData };
       requests = 0;
       continue;
+    }
+    if (pagedGroup && since !== null) {
+      fresh.push(...(await verifyGroup(since, new Set(boundaryTs === since ? boundaryIds : []))));
+      pagedGroup = false;
+    }
+    size = walk.pageSize;
+    if (!full || lastTs === null) {
+      yield { records: fresh, cursor: lastTs ?? since, requests, totalData: res.totalData };
+      return;
     }
     // Restart at the last timestamp: everything before it is delivered.
     if (lastTs !== boundaryTs) {
@@ -142,8 +156,7 @@ export async function* walkListing(walk: ListingWalk): AsyncGenerator<WalkBatch>
   }
 }
 
-function sameSet(a: Set<string>, b: Set<string>): boolean {
-  if (a.size !== b.size) return false;
+function isSubset(a: Set<string>, b: Set<string>): boolean {
   for (const x of a) if (!b.has(x)) return false;
   return true;
 }

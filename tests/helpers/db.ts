@@ -33,6 +33,8 @@ export async function createTestDatabase(label: string): Promise<TestDatabase> {
   const url = withDatabase(inject('adminDatabaseUrl'), name);
   const db = createDb(url);
   await migrate(db);
+  // One NIK-hash key for every test database, so content hashes compare across databases.
+  await db('app_settings').where({ key: 'pii_hash_key' }).update({ value: 'test-pii-key' });
   return {
     url,
     db,

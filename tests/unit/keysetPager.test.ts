@@ -35,13 +35,20 @@ class FakeListing {
 
 const ts = (i: number) => `2024-06-01 10:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`;
 
-function walkOf(listing: FakeListing, size: number, since: string | null = null, beforePage?: (s: string | null, p: number) => void): ListingWalk {
+function walkOf(
+  listing: FakeListing,
+  size: number,
+  since: string | null = null,
+  beforePage?: (s: string | null, p: number) => void,
+  maxPageSize = 500,
+): ListingWalk {
   return {
     since,
     pageSize: size,
-    fetchPage: async (s, p) => {
+    maxPageSize,
+    fetchPage: async (s, p, n) => {
       beforePage?.(s, p);
-      const records = listing.page(s, p, size);
+      const records = listing.page(s, p, n);
       return { records, totalData: listing.sorted(s).length };
     },
     tsOf: (r) => (r as Rec).ts,
@@ -75,14 +82,26 @@ describe('walkListing', () => {
     expect(new Set(ids).size).toBe(1050);
   });
 
-  it('reads a same-timestamp group three pages long without losing or repeating a record', async () => {
+  it.each([500, 100])('reads a same-timestamp group three pages long without losing or repeating a record (largest page %i)', async (max) => {
     const listing = new FakeListing(withGroup(130, 350, 120));
-    const { ids } = await collect(walkOf(listing, 100));
+    const { ids } = await collect(walkOf(listing, 100, null, undefined, max));
     expect(new Set(ids).size).toBe(600);
     expect(ids).toHaveLength(600);
   });
 
-  it('loses nothing when group members change while the group is paged (drift)', async () => {
+  it('reads a group that fits the largest page in one atomic response, whatever moves meanwhile', async () => {
+    const listing = new FakeListing(withGroup(50, 450, 80));
+    const original = listing.records.map((r) => r.id);
+    let n = 0;
+    const drift = (s: string | null, p: number) => {
+      if (p >= 2 && n < 20) listing.touch(`G-${String(n++).padStart(5, '0')}`);
+    };
+    const { ids } = await collect(walkOf(listing, 100, null, drift));
+    const got = new Set(ids);
+    expect(original.filter((id) => !got.has(id))).toEqual([]);
+  });
+
+  it('loses nothing when members of a group larger than the largest page change while it is paged (drift)', async () => {
     const listing = new FakeListing(withGroup(50, 450, 80));
     const original = listing.records.map((r) => r.id);
     let moved = 0;
@@ -93,7 +112,7 @@ describe('walkListing', () => {
         moved += 1;
       }
     };
-    const { ids } = await collect(walkOf(listing, 100, null, drift));
+    const { ids } = await collect(walkOf(listing, 100, null, drift, 100));
     const got = new Set(ids);
     expect(original.filter((id) => !got.has(id))).toEqual([]);
   });
@@ -137,7 +156,7 @@ describe('walkListing', () => {
     const walk: ListingWalk = {
       since: null,
       pageSize: 10,
-      fetchPage: async () => ({ records: [{ id: 'b', ts: '2024-06-02 00:00:00' }, { id: 'a', ts: '2024-06-01 00:00:00' }], totalData: 2 }),
+      fetchPage: async (_s, _p, _n) => ({ records: [{ id: 'b', ts: '2024-06-02 00:00:00' }, { id: 'a', ts: '2024-06-01 00:00:00' }], totalData: 2 }),
       tsOf: (r) => (r as Rec).ts,
       idOf: (r) => (r as Rec).id,
     };
@@ -151,6 +170,6 @@ describe('walkListing', () => {
     const drift = (s: string | null, p: number) => {
       if (s === '2024-06-01 12:00:00' && p === 1) listing.touch(`G-${String(n++).padStart(5, '0')}`);
     };
-    await expect(collect({ ...walkOf(listing, 100, null, drift), maxVerifyPasses: 3 })).rejects.toThrow(/kept changing/);
+    await expect(collect({ ...walkOf(listing, 100, null, drift, 100), maxVerifyPasses: 3 })).rejects.toThrow(/kept changing/);
   });
 });

@@ -60,9 +60,10 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
   const pages = walkListing({
     since,
     pageSize: config.oss.pageSize,
-    fetchPage: async (s, halaman) => {
+    maxPageSize: config.oss.maxPageSize,
+    fetchPage: async (s, halaman, pageSize) => {
       page = halaman;
-      const res = await oss.listKemitraan({ kdDaerah: config.oss.kdDaerah, since: s, page: halaman, pageSize: config.oss.pageSize });
+      const res = await oss.listKemitraan({ kdDaerah: config.oss.kdDaerah, since: s, page: halaman, pageSize });
       return { records: res.records, totalData: res.totalData, pageSize: res.pageSize };
     },
     tsOf: (r) => field(r, 'tgl_perubahan'),

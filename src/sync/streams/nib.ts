@@ -50,8 +50,9 @@ async function discoverListedNibs(deps: SyncDeps, run: StreamRun): Promise<strin
   const pages = walkListing({
     since,
     pageSize: config.oss.pageSize,
-    fetchPage: async (s, halaman) => {
-      const res = await oss.listNib({ kdDaerah: config.oss.kdDaerah, since: s, page: halaman, pageSize: config.oss.pageSize });
+    maxPageSize: config.oss.maxPageSize,
+    fetchPage: async (s, halaman, pageSize) => {
+      const res = await oss.listNib({ kdDaerah: config.oss.kdDaerah, since: s, page: halaman, pageSize });
       return { records: res.records, totalData: res.totalData, pageSize: res.pageSize };
     },
     tsOf: (r) => field(r, 'tgl_perubahan_nib'),

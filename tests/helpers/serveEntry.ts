@@ -1,0 +1,221 @@
+/*
+ * Runs `serve` as a real child process for the integration tests, and is itself the fallback entry for that child:
+ * tests start `node bin/oss-sync.js serve` once src/main.ts routes `serve`, and until then
+ * `node --import tsx tests/helpers/serveEntry.ts` (loadConfig → openRuntime → serveCommand, as main does).
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync, realpathSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+export interface ServeProcess {
+  /** http://127.0.0.1:<port> */
+  url: string;
+  port: number;
+  child: ChildProcess;
+  /** Every log line the child wrote (stderr JSON lines and anything else). */
+  output: string[];
+  /** Resolves with the exit code (null when killed by a signal). */
+  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+  /** Sends SIGTERM and waits for the exit. */
+  stop(signal?: NodeJS.Signals): Promise<number | null>;
+  /** Parsed JSON log lines. */
+  logs(): Array<Record<string, unknown>>;
+}
+
+const started = new Set<ServeProcess>();
+
+/** `serve` is routed by src/main.ts once the lead wires it; until then the fallback entry below is used. */
+function serveCommandLine(args: string[]): string[] {
+  const wired = /serveCommand/.test(readFileSync(join(root, 'src', 'main.ts'), 'utf8'));
+  return wired
+    ? [join(root, 'bin', 'oss-sync.js'), 'serve', ...args]
+    : ['--import', 'tsx', join(root, 'tests', 'helpers', 'serveEntry.ts'), ...args];
+}
+
+/**
+ * Spawns `serve` with only the given environment (plus PATH/HOME) and HTTP_PORT=0, and waits for its "serve
+ * listening" line. With `expectStartFailure`, resolves once the process exits instead.
+ */
+export async function spawnServe(
+  env: Record<string, string>,
+  args: string[] = [],
+  opts: { expectStartFailure?: boolean; timeoutMs?: number } = {},
+): Promise<ServeProcess> {
+  const child = spawn(process.execPath, serveCommandLine(args), {
+    cwd: root,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const output: string[] = [];
+  let onLine: (line: string) => void = () => undefined;
+  const collect = (stream: NodeJS.ReadableStream | null) => {
+    let buf = '';
+    stream?.setEncoding('utf8');
+    stream?.on('data', (chunk: string) => {
+      buf += chunk;
+      let i = buf.indexOf('\n');
+      while (i >= 0) {
+        const line = buf.slice(0, i);
+        buf = buf.slice(i + 1);
+        output.push(line);
+        if (process.env.TEST_SERVE_LOGS) process.stderr.write(`[serve ${child.pid}] ${line}\n`);
+        onLine(line);
+        i = buf.indexOf('\n');
+      }
+    });
+  };
+  collect(child.stdout);
+  collect(child.stderr);
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.once('exit', (code, signal) => resolve({ code, signal }));
+  });
+  const proc: ServeProcess = {
+    url: '',
+    port: 0,
+    child,
+    output,
+    exited,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+      const { code } = await exited;
+      started.delete(proc);
+      return code;
+    },
+    logs: () =>
+      output.flatMap((l) => {
+        try {
+          return [JSON.parse(l) as Record<string, unknown>];
+        } catch {
+          return [];
+        }
+      }),
+  };
+  started.add(proc);
+  if (opts.expectStartFailure) {
+    await exited;
+    started.delete(proc);
+    return proc;
+  }
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(
+      () => reject(new Error(`serve did not start within ${opts.timeoutMs ?? 60_000} ms:\n${output.join('\n')}`)),
+      opts.timeoutMs ?? 60_000,
+    );
+    onLine = (line) => {
+      if (!line.includes('serve listening')) return;
+      try {
+        const p = Number(JSON.parse(line).port);
+        clearTimeout(timer);
+        resolve(p);
+      } catch {
+        // not the JSON line
+      }
+    };
+    void exited.then(({ code }) => {
+      clearTimeout(timer);
+      reject(new Error(`serve exited with ${code} before listening:\n${output.join('\n')}`));
+    });
+  });
+  proc.port = port;
+  proc.url = `http://127.0.0.1:${port}`;
+  return proc;
+}
+
+/** Stops every serve process still running (afterAll/afterEach). */
+export async function stopAllServe(): Promise<void> {
+  await Promise.all(
+    [...started].map(async (p) => {
+      const timer = setTimeout(() => p.child.kill('SIGKILL'), 20_000);
+      await p.stop();
+      clearTimeout(timer);
+    }),
+  );
+}
+
+/** Polls `check` until it returns a value other than undefined/false, or fails after `timeoutMs`. */
+export async function waitFor<T>(
+  what: string,
+  check: () => Promise<T | undefined | false> | T | undefined | false,
+  timeoutMs = 60_000,
+  everyMs = 100,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  for (;;) {
+    try {
+      const v = await check();
+      if (v !== undefined && v !== false) return v as T;
+    } catch (err) {
+      last = err;
+    }
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${(last as Error).message}` : ''}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}
+
+/** A response body as tests read it: parsed JSON, accessed loosely. */
+// biome-ignore lint/suspicious/noExplicitAny: tests read response bodies without declaring each shape
+export type Loose = any;
+
+/** fetch returning { status, body (parsed JSON when it is JSON), headers }. */
+export async function http(
+  url: string,
+  init: { method?: string; headers?: Record<string, string>; body?: unknown; rawBody?: string } = {},
+): Promise<{ status: number; body: Loose; text: string; headers: Headers }> {
+  const headers: Record<string, string> = { ...init.headers };
+  let body: string | undefined = init.rawBody;
+  if (init.body !== undefined) {
+    headers['content-type'] ??= 'application/json';
+    body = JSON.stringify(init.body);
+  }
+  const res = await fetch(url, {
+    method: init.method ?? (body === undefined ? 'GET' : 'POST'),
+    headers,
+    ...(body === undefined ? {} : { body }),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON (metrics)
+  }
+  return { status: res.status, body: parsed, text, headers: res.headers };
+}
+
+/** The fallback entry: what src/main.ts does for `serve` (config, logger, runtime with migrations left to serve). */
+async function runAsEntry(): Promise<void> {
+  const { loadConfig } = await import('../../src/config.js');
+  const { createLogger } = await import('../../src/logger.js');
+  const { openRuntime } = await import('../../src/runtime.js');
+  const { serveCommand } = await import('../../src/cli/serve.js');
+  const { OssSyncError } = await import('../../src/errors.js');
+  const config = loadConfig(process.env);
+  const log = createLogger(config.log.level, process.stderr);
+  try {
+    const rt = await openRuntime(config, log, { migrations: 'ignore' });
+    try {
+      process.exitCode = await serveCommand(rt, process.argv.slice(2));
+    } finally {
+      await rt.close();
+    }
+  } catch (err) {
+    log.error({ err }, 'command failed');
+    process.stderr.write(`oss-sync: ${err instanceof OssSyncError ? err.message : String(err)}\n`);
+    process.exitCode = 1;
+  }
+}
+
+const invokedDirectly = (() => {
+  try {
+    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+})();
+
+if (invokedDirectly) await runAsEntry();
