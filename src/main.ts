@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './cli/args.js';
+import { serveCommand } from './cli/serve.js';
 import { statusCommand } from './cli/status.js';
 import { EXIT, syncCommand } from './cli/sync.js';
 import { type Config, loadConfig } from './config.js';
@@ -16,8 +17,10 @@ Usage: oss-sync <command> [options]
   migrate                          apply database migrations and exit
   sync [--stream kemitraan|nib|izin] [--full] [--dry-run] [--by NAME] [--reason TEXT]
                                    one sync now; exit 0 complete, 3 partial, 1 failed, 4 another sync running
+  serve [--migrate] [--shutdown-timeout S]
+                                   the container's main process: schedule (SYNC_CRON), HTTP API, push receiver
   status                           last runs, checkpoints, queue and quarantine
-  simulate [--port P] [--seed N] [--size tiny|small|medium|large|huge]
+  simulate [--port P] [--host H] [--seed N] [--size tiny|small|medium|large|huge] [--quota-rps R|none]
                                    run the OSS simulator standalone
 
 Configuration comes from environment variables (see README). Without DATABASE_URL an embedded Postgres runs under
@@ -30,16 +33,24 @@ const DATABASE_COMMANDS: Record<string, { run: Command; migrations: OpenOptions[
     migrations: 'ignore',
     run: async (rt) => {
       const applied = await migrate(rt.db);
-      process.stdout.write(applied.length ? `Applied ${applied.length} migrations:\n${applied.map((m) => `  ${m}`).join('\n')}\n` : 'The database is up to date.\n');
+      process.stdout.write(
+        applied.length
+          ? `Applied ${applied.length} migrations:\n${applied.map((m) => `  ${m}`).join('\n')}\n`
+          : 'The database is up to date.\n',
+      );
       return 0;
     },
   },
   sync: { migrations: 'auto', run: syncCommand },
+  serve: { migrations: 'ignore', run: serveCommand },
   status: { migrations: 'auto', run: statusCommand },
 };
 
 /** Runs one command line; returns the process exit code. */
-export async function main(argv: string[], env: Readonly<Record<string, string | undefined>> = process.env): Promise<number> {
+export async function main(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): Promise<number> {
   const [command, ...args] = argv;
   if (!command || command === 'help' || command === '--help' || command === '-h') {
     process.stdout.write(`${USAGE}\n`);
@@ -56,7 +67,11 @@ export async function main(argv: string[], env: Readonly<Record<string, string |
     throw err;
   }
   // On a terminal the progress bar and summary speak; logs stay quiet unless LOG_LEVEL asks for them.
-  const level = env.LOG_LEVEL ? config.log.level : process.stderr.isTTY && command !== 'serve' ? 'warn' : config.log.level;
+  const level = env.LOG_LEVEL
+    ? config.log.level
+    : process.stderr.isTTY && command !== 'serve'
+      ? 'warn'
+      : config.log.level;
   const log = createLogger(level, process.stderr);
   try {
     if (command === 'simulate') {
@@ -86,7 +101,8 @@ function reportFailure(err: unknown, log: Logger): number {
     return EXIT.alreadyRunning;
   }
   log.error({ err }, 'command failed');
-  const message = err instanceof OssSyncError ? err.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`;
+  const message =
+    err instanceof OssSyncError ? err.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`;
   process.stderr.write(`oss-sync: ${message}\n`);
   return EXIT.failed;
 }

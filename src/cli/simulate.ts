@@ -14,6 +14,7 @@ const int = (name: string, v: string | boolean | string[] | undefined): number |
 export async function simulateCommand(config: Config, log: Logger, args: string[]): Promise<number> {
   const { values } = parseFlags(args, {
     port: { type: 'string' },
+    host: { type: 'string' },
     seed: { type: 'string' },
     size: { type: 'string' },
     'quota-rps': { type: 'string' },
@@ -31,6 +32,7 @@ export async function simulateCommand(config: Config, log: Logger, args: string[
   await runSimulatorCommand(
     {
       port: port ?? 8090,
+      ...(typeof values.host === 'string' ? { host: values.host } : {}),
       seed: int('seed', values.seed) ?? config.simulator.seed,
       size: size as SimulatorSize,
       ...(quota === undefined ? {} : { quotaRps: quota === 'none' ? null : Number(quota) }),

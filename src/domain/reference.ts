@@ -25,7 +25,7 @@ export function projectRoot(): string {
       dir = dirname(dir);
     }
   }
-  throw new Error('oss-sync: cannot find the project root (package.json) from ' + fileURLToPath(import.meta.url));
+  throw new Error(`oss-sync: cannot find the project root (package.json) from ${fileURLToPath(import.meta.url)}`);
 }
 
 let cached: Reference | undefined;

@@ -49,7 +49,11 @@ export class DryRunRollback extends Error {
  * Runs `work` in a transaction; in a dry run the transaction is rolled back after `work` finished, so the counts
  * are real and nothing is written.
  */
-export async function inTransaction<T>(db: Db, dryRun: boolean, work: (trx: import('knex').Knex.Transaction) => Promise<T>): Promise<T> {
+export async function inTransaction<T>(
+  db: Db,
+  dryRun: boolean,
+  work: (trx: import('knex').Knex.Transaction) => Promise<T>,
+): Promise<T> {
   let result: T | undefined;
   try {
     await db.transaction(async (trx) => {

@@ -7,8 +7,8 @@ import {
   emptyCounts,
   failInterruptedRuns,
   finishRun,
-  saveRunProgress,
   type StreamOutcome,
+  saveRunProgress,
 } from '../store/runs.js';
 import type { StreamProgress, StreamRun, SyncDeps } from './context.js';
 import { syncLicenceStatuses } from './streams/izin.js';
@@ -66,7 +66,10 @@ export async function runSync(deps: SyncDeps, req: SyncRequest): Promise<SyncRes
     });
     req.onStarted?.(runId);
     const log = deps.log.child({ runId });
-    log.info({ trigger: req.trigger, streams, full: req.full, dryRun: req.dryRun, by: req.requestedBy }, 'sync started');
+    log.info(
+      { trigger: req.trigger, streams, full: req.full, dryRun: req.dryRun, by: req.requestedBy },
+      'sync started',
+    );
 
     const outcomes: Partial<Record<StreamName, StreamOutcome>> = {};
     for (const s of streams) outcomes[s] = { status: 'skipped', counts: emptyCounts() };
@@ -119,7 +122,11 @@ export async function runSync(deps: SyncDeps, req: SyncRequest): Promise<SyncRes
     const ran = Object.values(outcomes).filter((o) => o.status !== 'skipped');
     const failed = ran.filter((o) => o.status === 'failed').length;
     const status: SyncResult['status'] =
-      fatal || (failed > 0 && failed === ran.length) ? 'failed' : failed > 0 || deps.signal?.aborted ? 'partial' : 'succeeded';
+      fatal || (failed > 0 && failed === ran.length)
+        ? 'failed'
+        : failed > 0 || deps.signal?.aborted
+          ? 'partial'
+          : 'succeeded';
     const error = fatal?.message ?? (failed ? ran.flatMap((o) => (o.error ? [o.error] : [])).join('; ') : null);
     await finishRun(db, runId, status, outcomes as Record<string, StreamOutcome>, error);
     const finishedAt = deps.now();

@@ -33,7 +33,8 @@ class FakeListing {
   }
 }
 
-const ts = (i: number) => `2024-06-01 10:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`;
+const ts = (i: number) =>
+  `2024-06-01 10:${String(Math.floor(i / 60)).padStart(2, '0')}:${String(i % 60).padStart(2, '0')}`;
 
 function walkOf(
   listing: FakeListing,
@@ -66,12 +67,16 @@ async function collect(walk: ListingWalk): Promise<{ ids: string[]; cursors: Arr
   return { ids, cursors };
 }
 
-const distinctTimestamps = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `K-${String(i).padStart(5, '0')}`, ts: ts(i) }));
+const distinctTimestamps = (n: number) =>
+  Array.from({ length: n }, (_, i) => ({ id: `K-${String(i).padStart(5, '0')}`, ts: ts(i) }));
 /** `group` records share one timestamp (an OSS batch update), between `before` and `after` others. */
 const withGroup = (before: number, group: number, after: number): Rec[] => [
   ...Array.from({ length: before }, (_, i) => ({ id: `A-${String(i).padStart(5, '0')}`, ts: ts(i) })),
   ...Array.from({ length: group }, (_, i) => ({ id: `G-${String(i).padStart(5, '0')}`, ts: '2024-06-01 12:00:00' })),
-  ...Array.from({ length: after }, (_, i) => ({ id: `Z-${String(i).padStart(5, '0')}`, ts: `2024-06-01 13:${String(i % 60).padStart(2, '0')}:${String(Math.floor(i / 60)).padStart(2, '0')}` })),
+  ...Array.from({ length: after }, (_, i) => ({
+    id: `Z-${String(i).padStart(5, '0')}`,
+    ts: `2024-06-01 13:${String(i % 60).padStart(2, '0')}:${String(Math.floor(i / 60)).padStart(2, '0')}`,
+  })),
 ];
 
 describe('walkListing', () => {
@@ -82,18 +87,21 @@ describe('walkListing', () => {
     expect(new Set(ids).size).toBe(1050);
   });
 
-  it.each([500, 100])('reads a same-timestamp group three pages long without losing or repeating a record (largest page %i)', async (max) => {
-    const listing = new FakeListing(withGroup(130, 350, 120));
-    const { ids } = await collect(walkOf(listing, 100, null, undefined, max));
-    expect(new Set(ids).size).toBe(600);
-    expect(ids).toHaveLength(600);
-  });
+  it.each([500, 100])(
+    'reads a same-timestamp group three pages long without losing or repeating a record (largest page %i)',
+    async (max) => {
+      const listing = new FakeListing(withGroup(130, 350, 120));
+      const { ids } = await collect(walkOf(listing, 100, null, undefined, max));
+      expect(new Set(ids).size).toBe(600);
+      expect(ids).toHaveLength(600);
+    },
+  );
 
   it('reads a group that fits the largest page in one atomic response, whatever moves meanwhile', async () => {
     const listing = new FakeListing(withGroup(50, 450, 80));
     const original = listing.records.map((r) => r.id);
     let n = 0;
-    const drift = (s: string | null, p: number) => {
+    const drift = (_s: string | null, p: number) => {
       if (p >= 2 && n < 20) listing.touch(`G-${String(n++).padStart(5, '0')}`);
     };
     const { ids } = await collect(walkOf(listing, 100, null, drift));
@@ -108,7 +116,8 @@ describe('walkListing', () => {
     // Before each later page of the group, two members we already read change and jump to the end.
     const drift = (s: string | null, p: number) => {
       if (s === '2024-06-01 12:00:00' && p >= 2 && moved < 8) {
-        for (const id of [`G-${String(moved * 3).padStart(5, '0')}`, `G-${String(moved * 3 + 1).padStart(5, '0')}`]) listing.touch(id);
+        for (const id of [`G-${String(moved * 3).padStart(5, '0')}`, `G-${String(moved * 3 + 1).padStart(5, '0')}`])
+          listing.touch(id);
         moved += 1;
       }
     };
@@ -156,7 +165,13 @@ describe('walkListing', () => {
     const walk: ListingWalk = {
       since: null,
       pageSize: 10,
-      fetchPage: async (_s, _p, _n) => ({ records: [{ id: 'b', ts: '2024-06-02 00:00:00' }, { id: 'a', ts: '2024-06-01 00:00:00' }], totalData: 2 }),
+      fetchPage: async (_s, _p, _n) => ({
+        records: [
+          { id: 'b', ts: '2024-06-02 00:00:00' },
+          { id: 'a', ts: '2024-06-01 00:00:00' },
+        ],
+        totalData: 2,
+      }),
       tsOf: (r) => (r as Rec).ts,
       idOf: (r) => (r as Rec).id,
     };
@@ -170,6 +185,8 @@ describe('walkListing', () => {
     const drift = (s: string | null, p: number) => {
       if (s === '2024-06-01 12:00:00' && p === 1) listing.touch(`G-${String(n++).padStart(5, '0')}`);
     };
-    await expect(collect({ ...walkOf(listing, 100, null, drift, 100), maxVerifyPasses: 3 })).rejects.toThrow(/kept changing/);
+    await expect(collect({ ...walkOf(listing, 100, null, drift, 100), maxVerifyPasses: 3 })).rejects.toThrow(
+      /kept changing/,
+    );
   });
 });

@@ -29,6 +29,7 @@ const ossConfig = (over: Partial<Config['oss']> = {}): Config['oss'] => ({
   timeoutMs: 2000,
   maxRetries: 3,
   pageSize: 100,
+  maxPageSize: 500,
   ...over,
 });
 

@@ -30,13 +30,23 @@ export async function syncLicenceStatuses(deps: SyncDeps, run: StreamRun): Promi
       }
       if (answer.reason instanceof OssAuthError || answer.reason instanceof OssUnavailableError) throw answer.reason;
       failures += 1;
-      run.log.warn({ stream: STREAM, id_izin: chunk[j], err: answer.reason }, 'checkLicenseStatus failed for one licence');
+      run.log.warn(
+        { stream: STREAM, id_izin: chunk[j], err: answer.reason },
+        'checkLicenseStatus failed for one licence',
+      );
     }
     run.counts.fetched += found.length;
     const { valid, rejected } = validateLicenceStatuses(found);
     run.counts.rejected += rejected.length;
     await inTransaction(db, run.dryRun, async (trx) => {
-      addCounts(run.counts, await storeLicenceStatuses(trx, valid.map((v) => v.record), ctx));
+      addCounts(
+        run.counts,
+        await storeLicenceStatuses(
+          trx,
+          valid.map((v) => v.record),
+          ctx,
+        ),
+      );
       await quarantineRejections(trx, STREAM, rejected, ctx, () => ({ method: 'checkLicenseStatus' }));
     });
     run.progress('checking licences', ids.length);

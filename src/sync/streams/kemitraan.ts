@@ -49,7 +49,10 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
       addCounts(run.counts, stored);
       await quarantineRejections(trx, STREAM, rejected, ctx, () => ({ method: 'listKemitraan', page }));
       if (run.full) {
-        const ids = [...valid.map((v) => v.record.id_kemitraan), ...rejected.flatMap((r) => (r.entity_id ? [r.entity_id] : []))];
+        const ids = [
+          ...valid.map((v) => v.record.id_kemitraan),
+          ...rejected.flatMap((r) => (r.entity_id ? [r.entity_id] : [])),
+        ];
         await markSeen(trx, run.runId, STREAM, ids);
       }
       // Never past the run's start: OSS may still stamp records with the current second.
@@ -96,7 +99,9 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
 /** After a complete listing: soft-delete agreements it no longer holds, unless that is implausibly many. */
 async function markVanished(deps: SyncDeps, run: StreamRun, totalData: number): Promise<string | undefined> {
   const { db, config } = deps;
-  const seen = Number((await db('sync_seen').where({ run_id: run.runId, entity_type: STREAM }).count({ n: '*' }))[0]?.n ?? 0);
+  const seen = Number(
+    (await db('sync_seen').where({ run_id: run.runId, entity_type: STREAM }).count({ n: '*' }))[0]?.n ?? 0,
+  );
   if (run.dryRun) return 'dry run: deletions are not computed';
   if (seen < totalData) {
     return `listing incomplete (${seen} of ${totalData} records seen): no agreement marked deleted`;

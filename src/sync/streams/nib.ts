@@ -14,7 +14,7 @@ import { quarantineRejections } from '../../store/quarantine.js';
 import { validateBusinesses, validateListedNibs } from '../../validate/index.js';
 import { addCounts, inTransaction, type StreamRun, type SyncDeps } from '../context.js';
 import { walkListing } from '../keysetPager.js';
-import { toWibDate } from '../wib.js';
+import { minWib, toWibDate } from '../wib.js';
 
 const STREAM = 'nib';
 /** NIBs inquired per transaction. */
@@ -65,10 +65,13 @@ async function discoverListedNibs(deps: SyncDeps, run: StreamRun): Promise<strin
       const { valid, rejected } = validateListedNibs(batch.records);
       run.counts.rejected += rejected.length;
       await inTransaction(db, run.dryRun, async (trx) => {
-        await enqueueListedNibs(trx, valid.map((v) => v.record));
+        await enqueueListedNibs(
+          trx,
+          valid.map((v) => v.record),
+        );
         await quarantineRejections(trx, 'listNIB', rejected, ctx, () => ({ method: 'listNIB' }));
         if (batch.cursor !== null) {
-          await writeCheckpoint(trx, STREAM, { since: batch.cursor < runDay ? batch.cursor : runDay }, run.runId);
+          await writeCheckpoint(trx, STREAM, { since: minWib(batch.cursor, runDay) }, run.runId);
         }
       });
       if (deps.signal?.aborted) break;
@@ -120,7 +123,10 @@ async function drainQueue(deps: SyncDeps, run: StreamRun): Promise<string | unde
       addCounts(run.counts, await storeBusinesses(trx, valid, ctx));
       await quarantineRejections(trx, STREAM, rejected, ctx, () => ({ method: 'inqueryNIB' }));
       // A rejected NIB is kept in quarantine; asking again would return the same document.
-      await dequeueNibs(trx, rejected.flatMap((r) => (r.entity_id ? [r.entity_id] : [])));
+      await dequeueNibs(
+        trx,
+        rejected.flatMap((r) => (r.entity_id ? [r.entity_id] : [])),
+      );
       await recordNibsNotFound(trx, notFound, ctx);
     });
     run.progress('inquiring NIBs', total);
