@@ -1,5 +1,5 @@
 import type { Knex } from 'knex';
-import type { Business, ListedNib, LicenceStatus } from '../domain/records.js';
+import type { Business, LicenceStatus, ListedNib } from '../domain/records.js';
 import { contentHash, type MergeCounts, markMissingChildrenDeleted, mergeRows, type WriteContext } from './merge.js';
 import { resolveQuarantined } from './quarantine.js';
 import {
@@ -32,7 +32,6 @@ export async function storeBusinesses(
   const changed = new Set(merged.changedKeys);
   const fresh = records.filter((r) => changed.has(r.nib));
   if (fresh.length > 0) {
-    const nibs = fresh.map((r) => r.nib);
     const projects = fresh.flatMap((b) => b.projects);
     const children: Array<[TableSpec<never>, unknown[]]> = [
       [PEMEGANG_SAHAM as TableSpec<never>, fresh.flatMap((b) => b.shareholders)],
@@ -44,7 +43,7 @@ export async function storeBusinesses(
     ];
     for (const [spec, rows] of children) {
       await mergeRows(trx, spec, rows as never[], ctx);
-      await markMissingChildrenDeleted(trx, spec, 'nib', nibs, rows as never[], ctx);
+      await markMissingChildrenDeleted(trx, spec, 'nib', merged.updatedKeys, rows as never[], ctx);
     }
   }
   const all = records.map((r) => r.nib);
@@ -69,7 +68,11 @@ export async function enqueueListedNibs(trx: Knex.Transaction, listed: readonly 
 }
 
 /** Queues NIBs from other channels (pushes, exports) unless already stored with an equal or newer change date. */
-export async function enqueueNibs(db: Knex | Knex.Transaction, nibs: readonly string[], reason: string): Promise<number> {
+export async function enqueueNibs(
+  db: Knex | Knex.Transaction,
+  nibs: readonly string[],
+  reason: string,
+): Promise<number> {
   if (nibs.length === 0) return 0;
   const r = await db.raw(
     `insert into nib_queue (nib, reason) select distinct n, ? from unnest(?::text[]) n
@@ -94,7 +97,10 @@ export async function queueSize(db: Knex): Promise<number> {
 }
 
 export async function dequeueNibs(trx: Knex.Transaction, nibs: readonly string[]): Promise<void> {
-  if (nibs.length) await trx('nib_queue').whereIn('nib', [...nibs]).delete();
+  if (nibs.length)
+    await trx('nib_queue')
+      .whereIn('nib', [...nibs])
+      .delete();
 }
 
 /** Records NIBs OSS does not know ("Data NIB tidak ditemukan") and takes them off the queue. */
@@ -110,12 +116,17 @@ export async function recordNibsNotFound(
      on conflict (nib) do update set last_checked_at = now(), keterangan = excluded.keterangan, run_id = excluded.run_id`,
     [ctx.runId, JSON.stringify(items)],
   );
-  await dequeueNibs(trx, items.map((i) => i.nib));
+  await dequeueNibs(
+    trx,
+    items.map((i) => i.nib),
+  );
 }
 
 /** Keeps the error of a NIB whose inquiry failed, so `status` shows it and the next run retries it. */
 export async function recordQueueFailure(db: Knex, nib: string, error: string): Promise<void> {
-  await db('nib_queue').where({ nib }).update({ attempts: db.raw('attempts + 1'), last_error: error.slice(0, 500) });
+  await db('nib_queue')
+    .where({ nib })
+    .update({ attempts: db.raw('attempts + 1'), last_error: error.slice(0, 500) });
 }
 
 /** Licences the izin stream polls: not deleted and not in a final status. */
@@ -154,9 +165,21 @@ export async function storeLicenceStatuses(
        returning 1
      )
      select (select count(*) from up)::int as updated`,
-    [JSON.stringify(statuses.map((s) => ({ id_izin: s.id_izin, kd_status: s.kd_status, uraian_status: s.uraian_status }))), ctx.runId, ctx.source, ctx.runId],
+    [
+      JSON.stringify(
+        statuses.map((s) => ({ id_izin: s.id_izin, kd_status: s.kd_status, uraian_status: s.uraian_status })),
+      ),
+      ctx.runId,
+      ctx.source,
+      ctx.runId,
+    ],
   );
   const updated = r.rows[0].updated as number;
-  await resolveQuarantined(trx, 'izin', statuses.map((s) => s.id_izin), ctx);
+  await resolveQuarantined(
+    trx,
+    'izin',
+    statuses.map((s) => s.id_izin),
+    ctx,
+  );
   return { inserted: 0, updated, unchanged: statuses.length - updated };
 }

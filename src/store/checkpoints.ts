@@ -26,6 +26,8 @@ export async function writeCheckpoint(
   );
 }
 
-export async function listCheckpoints(db: Knex): Promise<Array<{ stream: string; cursor: Checkpoint; updated_at: Date }>> {
+export async function listCheckpoints(
+  db: Knex,
+): Promise<Array<{ stream: string; cursor: Checkpoint; updated_at: Date }>> {
   return db('sync_checkpoints').select('stream', 'cursor', 'updated_at').orderBy('stream');
 }

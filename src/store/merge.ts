@@ -17,11 +17,16 @@ export interface MergeCounts {
 export interface MergeResult extends MergeCounts {
   /** Keys (joined with '|') of the rows inserted or updated. */
   changedKeys: string[];
+  /** Keys of the rows that existed and were updated (a subset of changedKeys). */
+  updatedKeys: string[];
   historyRows: number;
 }
 
 export interface MergeOptions<T> {
-  /** Content hash of a row; defaults to a hash of its data columns. Parents pass one that covers their children. */
+  /**
+   * Content hash of a row. Parents pass one that covers their children; without it Postgres hashes the row's data
+   * columns itself (md5 of the typed row), which costs Node nothing.
+   */
   hashOf?: (row: T) => string;
   /** Raw payload per row, stored in raw_records when the row is new or changed. */
   rawOf?: (row: T) => unknown;
@@ -47,6 +52,11 @@ export function keyOf<T>(spec: TableSpec<T>, row: T): string {
 
 const statementCache = new Map<string, string>();
 
+/** md5 of a row's data columns, as Postgres types print them: the default content hash. */
+function rowHashSql(spec: TableSpec, alias: string): string {
+  return `md5(row(${spec.columns.map((c) => `${alias}.${q(c)}`).join(', ')})::text)`;
+}
+
 function mergeSql(spec: TableSpec): string {
   const cached = statementCache.get(spec.table);
   if (cached) return cached;
@@ -56,8 +66,11 @@ function mergeSql(spec: TableSpec): string {
   const joinC = spec.key.map((k) => `t.${q(k)} = c.${q(k)}`).join(' and ');
   const firstKey = q(spec.key[0]!);
   const sql = `
-    with s as (
+    with p as (
       select * from json_populate_recordset(null::${t}, ?::json)
+    ),
+    s as (
+      select ${cols.join(', ')}, coalesce(p.content_hash, ${rowHashSql(spec, 'p')}) as content_hash from p
     ),
     changed as (
       select s.* from s left join ${t} t on ${join}
@@ -91,7 +104,8 @@ function mergeSql(spec: TableSpec): string {
     select (select count(*) from up where inserted)::int as inserted,
            (select count(*) from up where not inserted)::int as updated,
            (select count(*) from hist)::int as history,
-           coalesce((select array_agg(entity_id) from up), '{}') as changed_keys`;
+           coalesce((select array_agg(entity_id) from up), '{}') as changed_keys,
+           coalesce((select array_agg(entity_id) from up where not inserted), '{}') as updated_keys`;
   statementCache.set(spec.table, sql);
   return sql;
 }
@@ -107,7 +121,7 @@ export async function mergeRows<T>(
   ctx: WriteContext,
   opts: MergeOptions<T> = {},
 ): Promise<MergeResult> {
-  if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedKeys: [], historyRows: 0 };
+  if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedKeys: [], updatedKeys: [], historyRows: 0 };
   // Last occurrence wins: a page may repeat a key, and one statement cannot update a row twice.
   const byKey = new Map<string, T>();
   for (const row of rows) byKey.set(keyOf(spec, row), row);
@@ -116,10 +130,12 @@ export async function mergeRows<T>(
   for (const [key, row] of byKey) {
     const data: Record<string, unknown> = {};
     for (const c of spec.columns) data[c] = row[c];
-    const hash = opts.hashOf ? opts.hashOf(row) : contentHash(data);
-    data.content_hash = hash;
+    if (opts.hashOf) {
+      const hash = opts.hashOf(row);
+      data.content_hash = hash;
+      if (opts.rawOf) raws.push({ entity_id: key, content_hash: hash, payload: opts.rawOf(row) });
+    }
     picked.push(data);
-    if (opts.rawOf) raws.push({ entity_id: key, content_hash: hash, payload: opts.rawOf(row) });
   }
   const result = await db.raw(mergeSql(spec as TableSpec), [
     JSON.stringify(picked),
@@ -134,19 +150,53 @@ export async function mergeRows<T>(
     ctx.runId,
     ctx.runId,
   ]);
-  const r = result.rows[0] as { inserted: number; updated: number; history: number; changed_keys: string[] };
+  const r = result.rows[0] as {
+    inserted: number;
+    updated: number;
+    history: number;
+    changed_keys: string[];
+    updated_keys: string[];
+  };
   return {
     inserted: r.inserted,
     updated: r.updated,
     unchanged: byKey.size - r.inserted - r.updated,
     changedKeys: r.changed_keys,
+    updatedKeys: r.updated_keys,
     historyRows: r.history,
   };
 }
 
 /**
- * For child tables replaced as a whole per parent: marks deleted the rows of the given parents that the new
- * batch no longer holds. Returns how many were marked.
+ * Inserts rows that cannot exist yet (the children of parents this batch inserted): no comparison, no history.
+ * Returns how many were inserted.
+ */
+export async function insertNewRows<T>(
+  db: Knex | Knex.Transaction,
+  spec: TableSpec<T>,
+  rows: readonly T[],
+  ctx: WriteContext,
+): Promise<number> {
+  if (rows.length === 0) return 0;
+  const cols = spec.columns.map(q).join(', ');
+  const picked = rows.map((row) => {
+    const data: Record<string, unknown> = {};
+    for (const c of spec.columns) data[c] = row[c];
+    return data;
+  });
+  const result = await db.raw(
+    `insert into ${q(spec.table)} (${cols}, content_hash, source, first_run_id, last_run_id)
+     select ${cols}, ${rowHashSql(spec as TableSpec, 'p')}, ?, ?, ? from json_populate_recordset(null::${q(spec.table)}, ?::json) p
+     on conflict do nothing`,
+    [ctx.source, ctx.runId, ctx.runId, JSON.stringify(picked)],
+  );
+  return result.rowCount ?? 0;
+}
+
+/**
+ * For child tables replaced as a whole per parent: marks deleted the rows of the given (updated) parents that the
+ * new batch no longer holds. Returns how many were marked. New parents have no children to retire: pass only the
+ * parents that existed before.
  */
 export async function markMissingChildrenDeleted<T>(
   db: Knex | Knex.Transaction,
@@ -161,7 +211,7 @@ export async function markMissingChildrenDeleted<T>(
   const result = await db.raw(
     `update ${q(spec.table)} t set deleted_at = now(), deleted_run_id = ?, last_run_id = ?
       where t.${q(parentColumn)} = any(?::text[]) and t.deleted_at is null
-        and not exists (select 1 from unnest(?::text[]) k(v) where k.v = ${keySql(spec as TableSpec, 't')})`,
+        and ${keySql(spec as TableSpec, 't')} not in (select unnest(?::text[]))`,
     [ctx.runId, ctx.runId, [...parentKeys], kept],
   );
   return result.rowCount ?? 0;

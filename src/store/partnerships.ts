@@ -1,6 +1,13 @@
 import type { Knex } from 'knex';
 import type { Partnership, PartnershipRealisation } from '../domain/records.js';
-import { contentHash, type MergeCounts, markMissingChildrenDeleted, mergeRows, type WriteContext } from './merge.js';
+import {
+  contentHash,
+  insertNewRows,
+  type MergeCounts,
+  markMissingChildrenDeleted,
+  mergeRows,
+  type WriteContext,
+} from './merge.js';
 import { resolveQuarantined } from './quarantine.js';
 import { KEMITRAAN, KEMITRAAN_REALISASI } from './tables.js';
 
@@ -24,15 +31,26 @@ export async function storePartnerships(
     rawOf: (r) => raws.get(r.id_kemitraan),
   });
   if (merged.changedKeys.length > 0) {
+    // Children of new agreements are new too: a plain insert. Those of changed agreements are merged.
+    const updated = new Set(merged.updatedKeys);
     const changed = new Set(merged.changedKeys);
-    const realisasi: PartnershipRealisation[] = records
-      .filter((r) => changed.has(r.id_kemitraan))
-      .flatMap((r) => r.realisasi);
-    await mergeRows(trx, KEMITRAAN_REALISASI, realisasi, ctx);
-    await markMissingChildrenDeleted(trx, KEMITRAAN_REALISASI, 'id_kemitraan', merged.changedKeys, realisasi, ctx);
+    const ofNew: PartnershipRealisation[] = [];
+    const ofUpdated: PartnershipRealisation[] = [];
+    for (const r of records) {
+      if (!changed.has(r.id_kemitraan)) continue;
+      (updated.has(r.id_kemitraan) ? ofUpdated : ofNew).push(...r.realisasi);
+    }
+    await insertNewRows(trx, KEMITRAAN_REALISASI, ofNew, ctx);
+    await mergeRows(trx, KEMITRAAN_REALISASI, ofUpdated, ctx);
+    await markMissingChildrenDeleted(trx, KEMITRAAN_REALISASI, 'id_kemitraan', merged.updatedKeys, ofUpdated, ctx);
     await enqueuePartyNibs(trx, merged.changedKeys);
   }
-  await resolveQuarantined(trx, 'kemitraan', records.map((r) => r.id_kemitraan), ctx);
+  await resolveQuarantined(
+    trx,
+    'kemitraan',
+    records.map((r) => r.id_kemitraan),
+    ctx,
+  );
   return { ...merged, changedIds: merged.changedKeys };
 }
 
@@ -51,7 +69,12 @@ async function enqueuePartyNibs(trx: Knex.Transaction, idKemitraan: readonly str
 }
 
 /** Records the ids a complete listing saw (full runs only), for deleted-record detection at its end. */
-export async function markSeen(trx: Knex.Transaction, runId: number, entityType: string, ids: readonly string[]): Promise<void> {
+export async function markSeen(
+  trx: Knex.Transaction,
+  runId: number,
+  entityType: string,
+  ids: readonly string[],
+): Promise<void> {
   if (ids.length === 0) return;
   await trx.raw(
     `insert into sync_seen (run_id, entity_type, entity_id) select ?, ?, unnest(?::text[]) on conflict do nothing`,

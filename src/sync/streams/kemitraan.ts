@@ -73,16 +73,29 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
     idOf: (r) => field(r, 'id_kemitraan'),
   });
 
+  // One batch is stored while the next is fetched and validated: OSS and Postgres work at the same time.
+  let storing: Promise<void> = Promise.resolve();
+  let storeError: unknown = null;
+  const storeInBackground = async (nextCursor: string | null) => {
+    await storing;
+    if (storeError) throw storeError;
+    storing = flush(nextCursor).catch((err: unknown) => {
+      storeError = err;
+    });
+  };
   for await (const batch of pages) {
+    if (storeError) break;
     run.counts.requests += batch.requests;
     run.counts.fetched += batch.records.length;
     totalData = batch.totalData;
     buffer.push(...batch.records);
     cursor = batch.cursor;
-    if (buffer.length >= BATCH_RECORDS) await flush(cursor);
+    if (buffer.length >= BATCH_RECORDS) await storeInBackground(cursor);
     run.progress('listing', run.full ? totalData : undefined);
     if (deps.signal?.aborted) break;
   }
+  await storing;
+  if (storeError) throw storeError;
   await flush(cursor);
   if (deps.signal?.aborted) return 'stopped by shutdown after committing its last batch';
 
