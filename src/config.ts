@@ -96,25 +96,42 @@ const envSchema = z
     HTTP_PORT: intIn('HTTP_PORT', 0, 65_535, 8080),
     ADMIN_TOKEN: optionalText,
     LOG_LEVEL: optionalText.pipe(
-      z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], { error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent' }).nullable(),
+      z
+        .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+          error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent',
+        })
+        .nullable(),
     ),
     SIMULATOR_SEED: intIn('SIMULATOR_SEED', 0, 2 ** 31 - 1, 1),
-    SIMULATOR_SIZE: optionalText.pipe(z.enum(SIMULATOR_SIZES, { error: `SIMULATOR_SIZE must be one of ${SIMULATOR_SIZES.join(', ')}` }).nullable()),
+    SIMULATOR_SIZE: optionalText.pipe(
+      z.enum(SIMULATOR_SIZES, { error: `SIMULATOR_SIZE must be one of ${SIMULATOR_SIZES.join(', ')}` }).nullable(),
+    ),
     IMPORT_DIR: optionalText,
   })
   .superRefine((env, ctx) => {
     if (env.OSS_BASE_URL && !env.OSS_USER_KEY) {
-      ctx.addIssue({ code: 'custom', path: ['OSS_USER_KEY'], message: 'OSS_USER_KEY (or OSS_USER_KEY_FILE) is required when OSS_BASE_URL is set' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OSS_USER_KEY'],
+        message: 'OSS_USER_KEY (or OSS_USER_KEY_FILE) is required when OSS_BASE_URL is set',
+      });
     }
     if (Boolean(env.OSS_PUSH_USERNAME) !== Boolean(env.OSS_PUSH_PASSWORD)) {
-      ctx.addIssue({ code: 'custom', path: ['OSS_PUSH_PASSWORD'], message: 'OSS_PUSH_USERNAME and OSS_PUSH_PASSWORD must be set together' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['OSS_PUSH_PASSWORD'],
+        message: 'OSS_PUSH_USERNAME and OSS_PUSH_PASSWORD must be set together',
+      });
     }
   });
 
 /** Variables that may come from a file through NAME_FILE (Docker secrets). */
 const SECRET_VARS = ['DATABASE_URL', 'OSS_USER_KEY', 'OSS_PUSH_PASSWORD', 'ADMIN_TOKEN'] as const;
 
-function readSecretFiles(env: Readonly<Record<string, string | undefined>>, problems: string[]): Record<string, string | undefined> {
+function readSecretFiles(
+  env: Readonly<Record<string, string | undefined>>,
+  problems: string[],
+): Record<string, string | undefined> {
   const out: Record<string, string | undefined> = { ...env };
   for (const name of SECRET_VARS) {
     const file = env[`${name}_FILE`];

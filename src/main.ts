@@ -1,6 +1,7 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './cli/args.js';
+import { discrepanciesCommand } from './cli/discrepancies.js';
 import { serveCommand } from './cli/serve.js';
 import { statusCommand } from './cli/status.js';
 import { EXIT, syncCommand } from './cli/sync.js';
@@ -19,7 +20,11 @@ Usage: oss-sync <command> [options]
                                    one sync now; exit 0 complete, 3 partial, 1 failed, 4 another sync running
   serve [--migrate] [--shutdown-timeout S]
                                    the container's main process: schedule (SYNC_CRON), HTTP API, push receiver
-  status                           last runs, checkpoints, queue and quarantine
+  status                           last runs, checkpoints, queue, quarantine, open findings per rule
+  discrepancies list [--rule R] [--severity S] [--status S] [--kecamatan K] [--entity E]
+  discrepancies show ID | verify ID --status in_review|confirmed|dismissed --by NAME [--note TEXT]
+  discrepancies export --format csv|xlsx [--output FILE] | evaluate [--all] [--force]
+                                   the verification queue
   simulate [--port P] [--host H] [--seed N] [--size tiny|small|medium|large|huge] [--quota-rps R|none]
                                    run the OSS simulator standalone
 
@@ -44,6 +49,7 @@ const DATABASE_COMMANDS: Record<string, { run: Command; migrations: OpenOptions[
   sync: { migrations: 'auto', run: syncCommand },
   serve: { migrations: 'ignore', run: serveCommand },
   status: { migrations: 'auto', run: statusCommand },
+  discrepancies: { migrations: 'auto', run: discrepanciesCommand },
 };
 
 /** Runs one command line; returns the process exit code. */

@@ -51,7 +51,10 @@ export async function openRuntime(config: Config, log: Logger, opts: OpenOptions
     } else if (mode === 'require') {
       const pending = await pendingMigrations(db);
       if (pending.length) {
-        throw new OssSyncError('MIGRATIONS_PENDING', `the database has ${pending.length} pending migrations (${pending.join(', ')}): run \`oss-sync migrate\` first`);
+        throw new OssSyncError(
+          'MIGRATIONS_PENDING',
+          `the database has ${pending.length} pending migrations (${pending.join(', ')}): run \`oss-sync migrate\` first`,
+        );
       }
     }
     return { config, log, db, databaseUrl, embedded, sandbox: null, close };
@@ -105,8 +108,16 @@ export async function openOss(runtime: Runtime): Promise<{ oss: OssClient; piiKe
       '',
     ].join('\n');
     process.stderr.write(`${banner}\n`);
-    log.warn({ simulatorUrl: sim.url, size: config.simulator.size, seed: config.simulator.seed }, 'SANDBOX MODE: syncing from the built-in OSS simulator, not real OSS');
-    ossConfig = { ...config.oss, baseUrl: sim.url, userKey: SANDBOX_KEY, rateLimitRps: Math.max(config.oss.rateLimitRps, 200) };
+    log.warn(
+      { simulatorUrl: sim.url, size: config.simulator.size, seed: config.simulator.seed },
+      'SANDBOX MODE: syncing from the built-in OSS simulator, not real OSS',
+    );
+    ossConfig = {
+      ...config.oss,
+      baseUrl: sim.url,
+      userKey: SANDBOX_KEY,
+      rateLimitRps: Math.max(config.oss.rateLimitRps, 200),
+    };
   }
   const oss = createOssClient({ config: ossConfig, log, mapping: loadFeedMapping() });
   return { oss, piiKey: await readPiiKey(runtime.db) };

@@ -7,7 +7,10 @@ export class UsageError extends Error {}
 export type Flags = Record<string, string | boolean | string[] | undefined>;
 
 /** Parses flags strictly: an unknown flag is a usage error naming it. */
-export function parseFlags(args: string[], options: NonNullable<Parameters<typeof parseArgs>[0]>['options']): { values: Flags; positionals: string[] } {
+export function parseFlags(
+  args: string[],
+  options: NonNullable<Parameters<typeof parseArgs>[0]>['options'],
+): { values: Flags; positionals: string[] } {
   try {
     const { values, positionals } = parseArgs({ args, options: options ?? {}, allowPositionals: true, strict: true });
     return { values: values as Flags, positionals };
@@ -20,7 +23,8 @@ export function parseStreams(value: string | boolean | string[] | undefined): St
   if (value === undefined) return [];
   const list = (Array.isArray(value) ? value : [String(value)]).flatMap((v) => v.split(','));
   for (const s of list) {
-    if (!(STREAMS as readonly string[]).includes(s)) throw new UsageError(`--stream must be one of ${STREAMS.join(', ')}, got "${s}"`);
+    if (!(STREAMS as readonly string[]).includes(s))
+      throw new UsageError(`--stream must be one of ${STREAMS.join(', ')}, got "${s}"`);
   }
   return list as StreamName[];
 }

@@ -9,8 +9,9 @@
  * (each repeatable or comma-separated). Exit 0 ok; 2 the request cannot be done as asked (bad flags, unknown
  * finding, illegal transition), with a message saying why; 1 failure.
  */
-import { createWriteStream } from 'node:fs';
+
 import { once } from 'node:events';
+import { createWriteStream } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { ENTITY_TYPES, type EntityType } from '../domain/glossary.js';
 import { RULE_CODES, ruleByCode, SEVERITIES } from '../rules/index.js';
@@ -93,7 +94,10 @@ export async function discrepanciesCommand(rt: Runtime, args: string[]): Promise
 const list = (v: Flags[string]): string[] =>
   v === undefined || typeof v === 'boolean'
     ? []
-    : (Array.isArray(v) ? v : [v]).flatMap((s) => s.split(',')).map((s) => s.trim()).filter(Boolean);
+    : (Array.isArray(v) ? v : [v])
+        .flatMap((s) => s.split(','))
+        .map((s) => s.trim())
+        .filter(Boolean);
 
 function oneOf(name: string, values: string[], allowed: readonly string[]): string[] {
   for (const v of values) {
@@ -162,7 +166,15 @@ async function listCommand(rt: Runtime, args: string[]): Promise<number> {
     '',
     table(
       ['id', 'severity', 'rule', 'status', 'entity', 'kecamatan', 'message'],
-      rows.map((f) => [String(f.id), f.severity, f.rule_code, f.status, `${f.entity_type} ${f.entity_id}`, where(f), clip(f.message, 110)]),
+      rows.map((f) => [
+        String(f.id),
+        f.severity,
+        f.rule_code,
+        f.status,
+        `${f.entity_type} ${f.entity_id}`,
+        where(f),
+        clip(f.message, 110),
+      ]),
     ),
     '',
     'Details: oss-sync discrepancies show ID',
@@ -249,7 +261,15 @@ async function showCommand(rt: Runtime, args: string[]): Promise<number> {
     'Riwayat:',
     table(
       ['waktu (UTC)', 'peristiwa', 'dari', 'ke', 'oleh', 'run', 'catatan'],
-      events.map((e) => [when(e.at), e.kind, e.from_status, e.to_status, e.actor, e.run_id === null ? null : String(e.run_id), e.note]),
+      events.map((e) => [
+        when(e.at),
+        e.kind,
+        e.from_status,
+        e.to_status,
+        e.actor,
+        e.run_id === null ? null : String(e.run_id),
+        e.note,
+      ]),
     ),
   );
   if (f.status !== 'resolved') {
@@ -342,7 +362,10 @@ async function exportCommand(rt: Runtime, args: string[]): Promise<number> {
         ? `temuan-${rt.config.oss.kdDaerah}-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}.xlsx`
         : null;
   if (format === 'csv') {
-    const text = [EXPORT_HEADERS.map(csvCell).join(','), ...rows.map((f) => EXPORT_COLUMNS.map((c) => csvCell(c.value(f))).join(','))].join('\r\n');
+    const text = [
+      EXPORT_HEADERS.map(csvCell).join(','),
+      ...rows.map((f) => EXPORT_COLUMNS.map((c) => csvCell(c.value(f))).join(',')),
+    ].join('\r\n');
     if (output === null) {
       process.stdout.write(`${text}\r\n`);
       return 0;
@@ -386,7 +409,9 @@ async function writeXlsx(rows: FindingRow[], file: string, filter: FindingFilter
   }
   summary.getRow(1).font = { bold: true };
   summary.addRow([]);
-  summary.addRow([`Status: ${filter.statuses ? filter.statuses.map((s) => STATUS_LABELS[s] ?? s).join(', ') : 'semua'}`]);
+  summary.addRow([
+    `Status: ${filter.statuses ? filter.statuses.map((s) => STATUS_LABELS[s] ?? s).join(', ') : 'semua'}`,
+  ]);
   await wb.xlsx.writeFile(file);
 }
 
@@ -408,6 +433,8 @@ async function evaluateCommand(rt: Runtime, args: string[]): Promise<number> {
       : `what changed since ${when(since)} UTC (${Object.entries(report.scopeSizes)
           .map(([t, n]) => `${n} ${t}`)
           .join(', ')}) and the time-based rules region-wide`;
-  process.stdout.write(`Evaluated ${what}.\n${renderFindingsSummary(report.counts, { guard: report.guard }).join('\n')}\n`);
+  process.stdout.write(
+    `Evaluated ${what}.\n${renderFindingsSummary(report.counts, { guard: report.guard }).join('\n')}\n`,
+  );
   return 0;
 }

@@ -13,9 +13,13 @@ export function createProgressReporter(log: Logger, tty: boolean): { update(p: S
       if (tty) {
         const width = 24;
         const ratio = p.total ? Math.min(1, done / p.total) : 0;
-        const bar = p.total ? `[${'#'.repeat(Math.round(ratio * width)).padEnd(width, '.')}] ${fmt(done)}/${fmt(p.total)}` : `${fmt(done)}`;
+        const bar = p.total
+          ? `[${'#'.repeat(Math.round(ratio * width)).padEnd(width, '.')}] ${fmt(done)}/${fmt(p.total)}`
+          : `${fmt(done)}`;
         const text = `${p.stream.padEnd(9)} ${p.phase.padEnd(16)} ${bar}  new ${fmt(c.inserted)}  changed ${fmt(c.updated)}  rejected ${fmt(c.rejected)}`;
-        process.stderr.write(`\r${text.slice(0, (process.stderr.columns || 120) - 1).padEnd(Math.min(process.stderr.columns || 120, 120) - 1)}`);
+        process.stderr.write(
+          `\r${text.slice(0, (process.stderr.columns || 120) - 1).padEnd(Math.min(process.stderr.columns || 120, 120) - 1)}`,
+        );
         drawn = true;
       } else if (Date.now() - lastLog >= 5_000) {
         lastLog = Date.now();

@@ -10,7 +10,10 @@ const int = (name: string, v: string | boolean | string[] | undefined): number |
   return n;
 };
 
-/** `oss-sync simulate [--port P] [--seed N] [--size S] [--quota-rps R|none] [--latency-ms MS] [--manifest FILE]` */
+/**
+ * `oss-sync simulate [--port P] [--host H] [--seed N] [--size S] [--quota-rps R|none] [--latency-ms MS]
+ * [--manifest FILE] [--prewarm]`; --prewarm renders every listing page before serving (benchmarks).
+ */
 export async function simulateCommand(config: Config, log: Logger, args: string[]): Promise<number> {
   const { values } = parseFlags(args, {
     port: { type: 'string' },
@@ -21,6 +24,7 @@ export async function simulateCommand(config: Config, log: Logger, args: string[
     'latency-ms': { type: 'string' },
     manifest: { type: 'string' },
     'user-key': { type: 'string' },
+    prewarm: { type: 'boolean' },
   });
   const size = (values.size as string | undefined) ?? config.simulator.size;
   if (!(SIMULATOR_SIZES as readonly string[]).includes(size)) {
@@ -39,6 +43,7 @@ export async function simulateCommand(config: Config, log: Logger, args: string[
       ...(latencyMs === undefined ? {} : { latencyMs }),
       ...(typeof values.manifest === 'string' ? { manifestPath: values.manifest } : {}),
       ...(typeof values['user-key'] === 'string' ? { userKey: values['user-key'] } : {}),
+      ...(values.prewarm === true ? { prewarm: true } : {}),
     },
     log,
   );

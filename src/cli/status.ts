@@ -1,5 +1,6 @@
 import type { Runtime } from '../runtime.js';
 import { listCheckpoints } from '../store/checkpoints.js';
+import { activeFindingsByRule } from '../store/findings.js';
 import { listRuns } from '../store/runs.js';
 import { fmt, table } from './format.js';
 
@@ -15,9 +16,20 @@ export async function statusCommand(rt: Runtime): Promise<number> {
       : table(
           ['id', 'trigger', 'by', 'status', 'started (UTC)', 'finished (UTC)', 'fetched', 'new', 'changed', 'rejected'],
           runs.map((r) => {
-            const c = Object.values(r.counts ?? {});
+            const c = Object.entries(r.counts ?? {}).flatMap(([k, v]) => (k === 'findings' ? [] : [v]));
             const sum = (k: 'fetched' | 'inserted' | 'updated' | 'rejected') => c.reduce((a, x) => a + (x[k] ?? 0), 0);
-            return [r.id, r.trigger, r.requested_by, r.status, when(r.started_at), when(r.finished_at), sum('fetched'), sum('inserted'), sum('updated'), sum('rejected')];
+            return [
+              r.id,
+              r.trigger,
+              r.requested_by,
+              r.status,
+              when(r.started_at),
+              when(r.finished_at),
+              sum('fetched'),
+              sum('inserted'),
+              sum('updated'),
+              sum('rejected'),
+            ];
           }),
         ),
   );
@@ -25,12 +37,34 @@ export async function statusCommand(rt: Runtime): Promise<number> {
   if (failed) out.push(`  last error (run ${failed.id}): ${failed.error}`);
   const cps = await listCheckpoints(rt.db);
   out.push('', 'Checkpoints (inclusive start of the next incremental listing, WIB):');
-  out.push(cps.length === 0 ? '  (none)' : table(['stream', 'since', 'saved (UTC)'], cps.map((c) => [c.stream, c.cursor.since ?? '(beginning)', when(c.updated_at)])));
-  const q = (await rt.db.raw(`
+  out.push(
+    cps.length === 0
+      ? '  (none)'
+      : table(
+          ['stream', 'since', 'saved (UTC)'],
+          cps.map((c) => [c.stream, c.cursor.since ?? '(beginning)', when(c.updated_at)]),
+        ),
+  );
+  const q = (
+    await rt.db.raw(`
     select (select count(*) from nib_queue)::int as queued,
            (select count(*) from nib_queue where attempts > 0)::int as failing,
-           (select count(*) from quarantine where resolved_at is null)::int as quarantined`)).rows[0];
-  out.push('', `NIB queue: ${fmt(q.queued)} waiting (${fmt(q.failing)} with errors). Quarantine: ${fmt(q.quarantined)} open records.`);
+           (select count(*) from quarantine where resolved_at is null)::int as quarantined`)
+  ).rows[0];
+  out.push(
+    '',
+    `NIB queue: ${fmt(q.queued)} waiting (${fmt(q.failing)} with errors). Quarantine: ${fmt(q.quarantined)} open records.`,
+  );
+  const findings = await activeFindingsByRule(rt.db);
+  out.push('', 'Open findings per rule (open, in review, confirmed):');
+  out.push(
+    findings.length === 0
+      ? '  (none)'
+      : table(
+          ['rule', 'severity', 'findings'],
+          findings.map((f) => [f.rule_code, f.severity, f.n]),
+        ),
+  );
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;
 }

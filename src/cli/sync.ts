@@ -3,6 +3,7 @@ import type { StreamName } from '../domain/glossary.js';
 import { openOss, type Runtime } from '../runtime.js';
 import type { StreamOutcome } from '../store/runs.js';
 import { runSync, type SyncResult } from '../sync/runSync.js';
+import { renderFindingsSummary } from '../verification/summary.js';
 import { optionalString, parseFlags, parseStreams } from './args.js';
 import { fmt, table } from './format.js';
 import { createProgressReporter } from './progress.js';
@@ -48,7 +49,11 @@ function safeUser(): string {
 }
 
 /** The end-of-run summary a person reads: per-stream counts, notes and errors, and what the database now holds. */
-export async function renderSummary(rt: Runtime, result: SyncResult, ossStats: { retries: number; rateWaitMs: number; http429: number }): Promise<string> {
+export async function renderSummary(
+  rt: Runtime,
+  result: SyncResult,
+  ossStats: { retries: number; rateWaitMs: number; http429: number },
+): Promise<string> {
   const seconds = (result.finishedAt.getTime() - result.startedAt.getTime()) / 1000;
   const rows = (Object.entries(result.streams) as Array<[StreamName, StreamOutcome]>).map(([name, o]) => [
     name,
@@ -71,7 +76,9 @@ export async function renderSummary(rt: Runtime, result: SyncResult, ossStats: {
     if (o?.error) out.push(`  ! ${name}: ${o.error}`);
     if (o?.note) out.push(`  - ${name}: ${o.note}`);
   }
-  out.push(`  OSS: ${fmt(ossStats.retries)} retries, ${fmt(ossStats.http429)} answers 429, ${(ossStats.rateWaitMs / 1000).toFixed(1)} s cumulative wait for the rate budget`);
+  out.push(
+    `  OSS: ${fmt(ossStats.retries)} retries, ${fmt(ossStats.http429)} answers 429, ${(ossStats.rateWaitMs / 1000).toFixed(1)} s cumulative wait for the rate budget`,
+  );
   const held = await rt.db.raw(`
     select (select count(*) from kemitraan where deleted_at is null)::int as kemitraan,
            (select count(*) from kemitraan where deleted_at is not null)::int as kemitraan_deleted,
@@ -94,8 +101,24 @@ export async function renderSummary(rt: Runtime, result: SyncResult, ossStats: {
         from quarantine, jsonb_array_elements(issues) i where resolved_at is null
        group by 1, 2, 3 order by n desc, path limit 8`);
     out.push('', 'Quarantined records (top reasons):');
-    out.push(table(['stream', 'field', 'expected', 'records', 'example'], reasons.rows.map((r: Record<string, string | number>) => [r.stream, r.path, r.expected, r.n, r.example])));
+    out.push(
+      table(
+        ['stream', 'field', 'expected', 'records', 'example'],
+        reasons.rows.map((r: Record<string, string | number>) => [r.stream, r.path, r.expected, r.n, r.example]),
+      ),
+    );
   }
-  if (rt.sandbox) out.push('', `Sandbox: the simulator's manifest of planted cases is at ${rt.sandbox.manifestPath}`);
+  if (result.findings && 'error' in result.findings) {
+    out.push('', `Findings: evaluation failed (${result.findings.error}); run \`oss-sync discrepancies evaluate\`.`);
+  } else if (result.findings) {
+    out.push('', ...renderFindingsSummary(result.findings.counts, { guard: result.findings.guard }));
+  }
+  if (rt.sandbox) {
+    out.push(
+      '',
+      `Sandbox: the simulator's manifest of planted cases is at ${rt.sandbox.manifestPath}`,
+      'Work through the findings with `npx oss-sync discrepancies list` (same OSS_SYNC_DATA_DIR).',
+    );
+  }
   return out.join('\n');
 }

@@ -617,7 +617,7 @@ export function valueFor(skala: string, rng: Rng): number {
 export function termsFor(
   sector: SectorCode,
   kbli: string,
-  ub: UbRef,
+  ub: Pick<UbRef, 'nama' | 'abbr'>,
   rng: Rng,
 ): { objek: string; volume: number; satuan: string } {
   switch (sector) {

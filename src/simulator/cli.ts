@@ -6,6 +6,8 @@ import { startSimulator } from './server.js';
 
 export interface SimulatorCommandArgs {
   port?: number;
+  /** Interface to listen on (default 127.0.0.1; 0.0.0.0 in a container). */
+  host?: string;
   seed?: number;
   size?: SimulatorSize;
   manifestPath?: string;
@@ -13,6 +15,8 @@ export interface SimulatorCommandArgs {
   quotaRps?: number | null;
   latencyMs?: number;
   userKey?: string;
+  /** Renders the whole partnership listing (pages of 500) into memory in the background, for benchmarks. */
+  prewarm?: boolean;
   /** Stops the simulator when aborted (besides SIGINT/SIGTERM). */
   signal?: AbortSignal;
 }
@@ -27,11 +31,13 @@ export async function runSimulatorCommand(args: SimulatorCommandArgs, log: Pick<
   const started = Date.now();
   const sim = await startSimulator({
     port: args.port ?? 0,
+    ...(args.host !== undefined ? { host: args.host } : {}),
     seed: args.seed ?? 1,
     size: args.size ?? 'small',
     faults,
     ...(args.userKey !== undefined ? { userKey: args.userKey } : {}),
     ...(args.manifestPath !== undefined ? { manifestPath: args.manifestPath } : {}),
+    ...(args.prewarm ? { prewarm: { pageSize: 500 } } : {}),
   });
   const { counts } = sim.manifest;
   log.info(
@@ -48,6 +54,11 @@ export async function runSimulatorCommand(args: SimulatorCommandArgs, log: Pick<
     },
     'OSS simulator listening (synthetic data, not real OSS)',
   );
+  if (args.prewarm) {
+    void sim.control
+      .prewarmed()
+      .then((pages) => log.info({ pages, ms: Date.now() - started }, 'listKemitraan pages pre-rendered'));
+  }
   await new Promise<void>((resolve) => {
     const done = () => {
       process.off('SIGINT', done);

@@ -230,7 +230,7 @@ export class ExplicitBuilder {
       o.pengajuanSec ?? Math.min(this.nowSec - 6 * 3600, noonOf(kesepakatanDay + 3) + rng.int(4 * 3600));
     const perubahanSec =
       o.perubahanSec ?? Math.min(this.nowSec - 3 * 3600, pengajuanSec + rng.between(1, 20) * DAY_S + rng.int(3600));
-    const terms = termsFor(o.sector, o.umkm.kbli, { nama: o.ub.nama, abbr: o.ub.abbr } as UbRef, rng);
+    const terms = termsFor(o.sector, o.umkm.kbli, o.ub, rng);
     const spec = {
       pengajuanSec,
       idSss: e % 1000,

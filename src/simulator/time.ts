@@ -101,14 +101,6 @@ export function dayOf(year: number, month: number, dayOfMonth: number): number {
   return Date.UTC(year, month - 1, dayOfMonth) / 86_400_000;
 }
 
-/** Adds whole months to a day number, clamping to the end of shorter months. */
-export function addMonths(day: number, months: number): number {
-  const { year, month, dayOfMonth } = dayParts(day);
-  const target = new Date(Date.UTC(year, month - 1 + months, 1));
-  const lastDay = new Date(Date.UTC(target.getUTCFullYear(), target.getUTCMonth() + 1, 0)).getUTCDate();
-  return dayOf(target.getUTCFullYear(), target.getUTCMonth() + 1, Math.min(dayOfMonth, lastDay));
-}
-
 /** A quarter as a sequential number: year * 4 + (triwulan - 1). */
 export function quarterOfDay(day: number): number {
   const { year, month } = dayParts(day);

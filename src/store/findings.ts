@@ -86,7 +86,10 @@ export async function listFindings(db: Knex, filter: FindingFilter): Promise<{ r
   const w = where(filter);
   const limit = filter.limit ?? null;
   const [list, total] = await Promise.all([
-    db.raw(`${SELECT} ${w.sql} ${ORDER} ${limit === null ? '' : 'limit ?'}`, limit === null ? w.bindings : [...w.bindings, limit]),
+    db.raw(
+      `${SELECT} ${w.sql} ${ORDER} ${limit === null ? '' : 'limit ?'}`,
+      limit === null ? w.bindings : [...w.bindings, limit],
+    ),
     db.raw(`select count(*)::int as n from findings f ${w.sql}`, w.bindings),
   ]);
   return { rows: list.rows as FindingRow[], total: total.rows[0].n as number };
@@ -125,7 +128,11 @@ export async function kecamatanNames(db: Knex): Promise<string[]> {
 }
 
 /** The analyst view of an entity (no full identity numbers), for `show`. */
-export async function relatedRecord(db: Knex, entityType: EntityType, entityId: string): Promise<Record<string, unknown> | null> {
+export async function relatedRecord(
+  db: Knex,
+  entityType: EntityType,
+  entityId: string,
+): Promise<Record<string, unknown> | null> {
   const keys: Record<EntityType, string> = {
     pelaku_usaha: 'nib',
     proyek: 'id_proyek',
@@ -149,7 +156,9 @@ export async function partnershipRealisations(db: Knex, idKemitraan: string): Pr
 }
 
 /** Active findings (open, in_review, confirmed) per rule, for `status`. */
-export async function activeFindingsByRule(db: Knex): Promise<Array<{ rule_code: string; severity: string; n: number }>> {
+export async function activeFindingsByRule(
+  db: Knex,
+): Promise<Array<{ rule_code: string; severity: string; n: number }>> {
   const r = await db.raw(
     `select rule_code, min(severity) as severity, count(*)::int as n from findings
       where status in ('open', 'in_review', 'confirmed') group by rule_code order by n desc, rule_code`,

@@ -121,7 +121,8 @@ export async function mergeRows<T>(
   ctx: WriteContext,
   opts: MergeOptions<T> = {},
 ): Promise<MergeResult> {
-  if (rows.length === 0) return { inserted: 0, updated: 0, unchanged: 0, changedKeys: [], updatedKeys: [], historyRows: 0 };
+  if (rows.length === 0)
+    return { inserted: 0, updated: 0, unchanged: 0, changedKeys: [], updatedKeys: [], historyRows: 0 };
   // Last occurrence wins: a page may repeat a key, and one statement cannot update a row twice.
   const byKey = new Map<string, T>();
   for (const row of rows) byKey.set(keyOf(spec, row), row);

@@ -84,6 +84,8 @@ export async function markSeen(
 
 /** How many active partnerships a complete listing did not see, out of how many active ones. */
 export async function countUnseenPartnerships(db: Knex, runId: number): Promise<{ unseen: number; active: number }> {
+  // The seen set was just filled: without fresh statistics the planner takes it for empty and nested-loops over it.
+  await db.raw('analyze sync_seen');
   const r = await db.raw(
     `select count(*) filter (where s.entity_id is null)::int as unseen, count(*)::int as active
        from kemitraan k left join sync_seen s on s.run_id = ? and s.entity_type = 'kemitraan' and s.entity_id = k.id_kemitraan

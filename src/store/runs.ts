@@ -101,8 +101,10 @@ export async function finishRun(
   status: Exclude<RunStatus, 'running'>,
   streams: Record<string, StreamOutcome>,
   error: string | null,
+  findings?: Record<string, number>,
 ): Promise<void> {
-  const counts = Object.fromEntries(Object.entries(streams).map(([k, v]) => [k, v.counts]));
+  const counts: Record<string, unknown> = Object.fromEntries(Object.entries(streams).map(([k, v]) => [k, v.counts]));
+  if (findings) counts.findings = findings;
   await db('sync_runs')
     .where({ id })
     .update({

@@ -10,6 +10,7 @@ import {
   type StreamOutcome,
   saveRunProgress,
 } from '../store/runs.js';
+import { changedInRun, type EvaluationReport, evaluateFindingsReport } from '../verification/evaluate.js';
 import type { StreamProgress, StreamRun, SyncDeps } from './context.js';
 import { syncLicenceStatuses } from './streams/izin.js';
 import { syncPartnerships } from './streams/kemitraan.js';
@@ -34,6 +35,8 @@ export interface SyncResult {
   streams: Partial<Record<StreamName, StreamOutcome>>;
   startedAt: Date;
   finishedAt: Date;
+  /** The discrepancy evaluation that followed the streams (absent in a dry run or when nothing was synced). */
+  findings?: EvaluationReport | { error: string };
 }
 
 const STREAM_FUNCTIONS: Record<StreamName, (deps: SyncDeps, run: StreamRun) => Promise<string | undefined>> = {
@@ -120,6 +123,23 @@ export async function runSync(deps: SyncDeps, req: SyncRequest): Promise<SyncRes
     }
 
     const ran = Object.values(outcomes).filter((o) => o.status !== 'skipped');
+    // Findings follow the data: what the run changed and what depends on it, the whole region after --full.
+    let findings: SyncResult['findings'];
+    if (!req.dryRun && ran.some((o) => o.status === 'succeeded')) {
+      try {
+        req.onProgress?.({ stream: 'findings', phase: 'evaluating', counts: emptyCounts() });
+        findings = await evaluateFindingsReport(db, {
+          runId,
+          scope: req.full ? 'all' : await changedInRun(db, runId),
+          now: deps.now(),
+          kdDaerah: deps.config.oss.kdDaerah,
+        });
+      } catch (err) {
+        // The data is stored; `oss-sync discrepancies evaluate` catches the findings up.
+        findings = { error: toError(err).message };
+        log.error({ err }, 'discrepancy evaluation failed; run `oss-sync discrepancies evaluate` to catch up');
+      }
+    }
     const failed = ran.filter((o) => o.status === 'failed').length;
     const status: SyncResult['status'] =
       fatal || (failed > 0 && failed === ran.length)
@@ -128,11 +148,24 @@ export async function runSync(deps: SyncDeps, req: SyncRequest): Promise<SyncRes
           ? 'partial'
           : 'succeeded';
     const error = fatal?.message ?? (failed ? ran.flatMap((o) => (o.error ? [o.error] : [])).join('; ') : null);
-    await finishRun(db, runId, status, outcomes as Record<string, StreamOutcome>, error);
+    await finishRun(db, runId, status, outcomes as Record<string, StreamOutcome>, error, findingTotals(findings));
     const finishedAt = deps.now();
     log.info({ status, durationMs: finishedAt.getTime() - startedAt.getTime() }, 'sync finished');
-    return { runId, status, streams: outcomes, startedAt, finishedAt };
+    return { runId, status, streams: outcomes, startedAt, finishedAt, ...(findings ? { findings } : {}) };
   } finally {
     await lock.release();
   }
+}
+
+/** New, resolved and reopened findings of an evaluation, summed over rules, for sync_runs.counts.findings. */
+function findingTotals(findings: SyncResult['findings']): Record<string, number> | undefined {
+  if (!findings || 'error' in findings) return undefined;
+  const t = { new: 0, resolved: 0, reopened: 0, open: 0 };
+  for (const c of Object.values(findings.counts)) {
+    t.new += c.new;
+    t.resolved += c.resolved;
+    t.reopened += c.reopened;
+    t.open += c.open;
+  }
+  return t;
 }

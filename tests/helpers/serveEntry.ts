@@ -1,10 +1,8 @@
 /*
- * Runs `serve` as a real child process for the integration tests, and is itself the fallback entry for that child:
- * tests start `node bin/oss-sync.js serve` once src/main.ts routes `serve`, and until then
- * `node --import tsx tests/helpers/serveEntry.ts` (loadConfig → openRuntime → serveCommand, as main does).
+ * Runs `oss-sync serve` as a real child process for the integration tests (`node bin/oss-sync.js serve`, from the
+ * TypeScript sources: OSS_SYNC_FROM_SOURCE=1 keeps a stale dist/ out of the tests).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, realpathSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -27,12 +25,8 @@ export interface ServeProcess {
 
 const started = new Set<ServeProcess>();
 
-/** `serve` is routed by src/main.ts once the lead wires it; until then the fallback entry below is used. */
 function serveCommandLine(args: string[]): string[] {
-  const wired = /serveCommand/.test(readFileSync(join(root, 'src', 'main.ts'), 'utf8'));
-  return wired
-    ? [join(root, 'bin', 'oss-sync.js'), 'serve', ...args]
-    : ['--import', 'tsx', join(root, 'tests', 'helpers', 'serveEntry.ts'), ...args];
+  return [join(root, 'bin', 'oss-sync.js'), 'serve', ...args];
 }
 
 /**
@@ -46,7 +40,14 @@ export async function spawnServe(
 ): Promise<ServeProcess> {
   const child = spawn(process.execPath, serveCommandLine(args), {
     cwd: root,
-    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', HTTP_PORT: '0', LOG_LEVEL: 'info', ...env },
+    env: {
+      PATH: process.env.PATH ?? '',
+      HOME: process.env.HOME ?? '/tmp',
+      HTTP_PORT: '0',
+      LOG_LEVEL: 'info',
+      OSS_SYNC_FROM_SOURCE: '1',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const output: string[] = [];
@@ -186,36 +187,3 @@ export async function http(
   }
   return { status: res.status, body: parsed, text, headers: res.headers };
 }
-
-/** The fallback entry: what src/main.ts does for `serve` (config, logger, runtime with migrations left to serve). */
-async function runAsEntry(): Promise<void> {
-  const { loadConfig } = await import('../../src/config.js');
-  const { createLogger } = await import('../../src/logger.js');
-  const { openRuntime } = await import('../../src/runtime.js');
-  const { serveCommand } = await import('../../src/cli/serve.js');
-  const { OssSyncError } = await import('../../src/errors.js');
-  const config = loadConfig(process.env);
-  const log = createLogger(config.log.level, process.stderr);
-  try {
-    const rt = await openRuntime(config, log, { migrations: 'ignore' });
-    try {
-      process.exitCode = await serveCommand(rt, process.argv.slice(2));
-    } finally {
-      await rt.close();
-    }
-  } catch (err) {
-    log.error({ err }, 'command failed');
-    process.stderr.write(`oss-sync: ${err instanceof OssSyncError ? err.message : String(err)}\n`);
-    process.exitCode = 1;
-  }
-}
-
-const invokedDirectly = (() => {
-  try {
-    return realpathSync(process.argv[1] ?? '') === realpathSync(fileURLToPath(import.meta.url));
-  } catch {
-    return false;
-  }
-})();
-
-if (invokedDirectly) await runAsEntry();

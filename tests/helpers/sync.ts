@@ -43,12 +43,32 @@ export async function makeDeps(
     OSS_MAX_RETRIES: '8',
     ...env,
   });
-  const oss = createOssClient({ config: config.oss, log: silentLog, retry: { baseMs: 5, capMs: 40, maxRetryAfterMs: 2_000 } });
-  return { config, db: t.db, databaseUrl: t.url, oss, log: silentLog, now: () => new Date(), piiKey: await readPiiKey(t.db) };
+  const oss = createOssClient({
+    config: config.oss,
+    log: silentLog,
+    retry: { baseMs: 5, capMs: 40, maxRetryAfterMs: 2_000 },
+  });
+  return {
+    config,
+    db: t.db,
+    databaseUrl: t.url,
+    oss,
+    log: silentLog,
+    now: () => new Date(),
+    piiKey: await readPiiKey(t.db),
+  };
 }
 
 export function sync(deps: SyncDeps, req: Partial<SyncRequest> = {}): Promise<SyncResult> {
-  return runSync(deps, { trigger: 'manual', requestedBy: 'test', reason: null, streams: [], full: false, dryRun: false, ...req });
+  return runSync(deps, {
+    trigger: 'manual',
+    requestedBy: 'test',
+    reason: null,
+    streams: [],
+    full: false,
+    dryRun: false,
+    ...req,
+  });
 }
 
 /**
@@ -58,7 +78,9 @@ export function sync(deps: SyncDeps, req: Partial<SyncRequest> = {}): Promise<Sy
 export async function rowVersions(t: TestDatabase): Promise<Record<string, string>> {
   const out: Record<string, string> = {};
   for (const table of DATA_TABLES) {
-    const r = await t.db.raw(`select count(*)::int as n, coalesce(md5(string_agg(ctid::text || xmin::text, ',' order by ctid)), '') as v from ${table}`);
+    const r = await t.db.raw(
+      `select count(*)::int as n, coalesce(md5(string_agg(ctid::text || xmin::text, ',' order by ctid)), '') as v from ${table}`,
+    );
     out[table] = `${r.rows[0].n}:${r.rows[0].v}`;
   }
   return out;

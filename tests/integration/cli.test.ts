@@ -18,7 +18,13 @@ interface Ran {
 function cli(args: string[], env: Record<string, string>, onSpawn?: (child: ChildProcess) => void): Promise<Ran> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [BIN, ...args], {
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/root', LOG_LEVEL: 'info', ...env },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/root',
+        LOG_LEVEL: 'info',
+        OSS_SYNC_FROM_SOURCE: '1',
+        ...env,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';

@@ -11,13 +11,17 @@ function start(seed: number, faults: Parameters<typeof startSimulator>[0]['fault
 }
 
 const worldIds = (sim: RunningSimulator) =>
-  sim.world.listKemitraan({ kdDaerah: '3317', sinceSec: null, offset: 0, limit: 10_000_000 }).records.map((r) => r.id_kemitraan);
+  sim.world
+    .listKemitraan({ kdDaerah: '3317', sinceSec: null, offset: 0, limit: 10_000_000 })
+    .records.map((r) => r.id_kemitraan);
 
 const invalidIds = (sim: RunningSimulator, stream: string) =>
   sim.manifest.invalid.filter((i) => i.stream === stream).map((i) => i.entity_id);
 
 async function storedIds(t: TestDatabase, where = 'deleted_at is null'): Promise<string[]> {
-  return (await t.db.raw(`select id_kemitraan from kemitraan where ${where} order by 1`)).rows.map((r: { id_kemitraan: string }) => r.id_kemitraan);
+  return (await t.db.raw(`select id_kemitraan from kemitraan where ${where} order by 1`)).rows.map(
+    (r: { id_kemitraan: string }) => r.id_kemitraan,
+  );
 }
 
 const sorted = (xs: Iterable<string | null>) => [...xs].filter((x): x is string => x !== null).sort();
@@ -43,9 +47,16 @@ describe('a full sync of the simulator world', () => {
     expect(invalid.length).toBeGreaterThan(0);
     expect(await storedIds(t)).toEqual(sorted(worldIds(sim).filter((id) => !invalid.includes(id))));
 
-    const quarantined = await t.db('quarantine').whereNull('resolved_at').select('stream', 'entity_id', 'issues', 'payload');
-    expect(sorted(quarantined.filter((q) => q.stream === 'kemitraan').map((q) => q.entity_id))).toEqual(sorted(invalid));
-    expect(sorted(quarantined.filter((q) => q.stream === 'nib').map((q) => q.entity_id))).toEqual(sorted(invalidIds(sim, 'nib')));
+    const quarantined = await t
+      .db('quarantine')
+      .whereNull('resolved_at')
+      .select('stream', 'entity_id', 'issues', 'payload');
+    expect(sorted(quarantined.filter((q) => q.stream === 'kemitraan').map((q) => q.entity_id))).toEqual(
+      sorted(invalid),
+    );
+    expect(sorted(quarantined.filter((q) => q.stream === 'nib').map((q) => q.entity_id))).toEqual(
+      sorted(invalidIds(sim, 'nib')),
+    );
     for (const q of quarantined) {
       expect(q.issues.length).toBeGreaterThan(0);
       expect(q.issues[0]).toEqual(expect.objectContaining({ path: expect.any(String), expected: expect.any(String) }));
@@ -85,7 +96,11 @@ describe('a full sync of the simulator world', () => {
     expect(result.status).toBe('succeeded');
     expect(await rowVersions(t)).toEqual(before);
     const stats = sim.control.stats();
-    const pollable = await t.db('perizinan').whereNull('deleted_at').whereNotIn('kd_status', ['50', '57', '90', '93']).count({ n: '*' });
+    const pollable = await t
+      .db('perizinan')
+      .whereNull('deleted_at')
+      .whereNotIn('kd_status', ['50', '57', '90', '93'])
+      .count({ n: '*' });
     expect(stats.byMethod).toEqual({
       listKemitraan: 1,
       listNIB: result.streams.nib?.counts.requests ? stats.byMethod.listNIB : 0,
@@ -101,7 +116,11 @@ describe('a full sync of the simulator world', () => {
     const result = await sync(deps);
     expect(result.status).toBe('succeeded');
     const changed = async (type: string) =>
-      sorted((await t.db('change_history').where({ run_id: result.runId, entity_type: type }).distinct('entity_id')).map((r) => r.entity_id));
+      sorted(
+        (await t.db('change_history').where({ run_id: result.runId, entity_type: type }).distinct('entity_id')).map(
+          (r) => r.entity_id,
+        ),
+      );
     expect(await changed('kemitraan')).toEqual(sorted(m.changedPartnerships));
     expect(await changed('pelaku_usaha')).toEqual(sorted(m.changedNibs));
     expect(await changed('perizinan')).toEqual(sorted(m.changedLicences));
@@ -184,7 +203,9 @@ describe('withdrawn agreements', () => {
     sim.control.withdrawFraction(0.6);
     const full = await sync(await makeDeps(t, sim.url), { streams: ['kemitraan'], full: true });
     expect(full.status).toBe('failed');
-    expect(full.streams.kemitraan?.error).toMatch(/delete guard: the complete listing lacks \d+ of \d+ stored agreements/);
+    expect(full.streams.kemitraan?.error).toMatch(
+      /delete guard: the complete listing lacks \d+ of \d+ stored agreements/,
+    );
     expect(await storedIds(t, 'deleted_at is not null')).toEqual(before);
   });
 });
@@ -223,7 +244,9 @@ describe('faults', () => {
     expect(result.status).toBe('succeeded');
     const stats = bad.control.stats();
     expect(stats.rateLimited).toBeGreaterThan(0);
-    expect((stats.byHttpStatus['500'] ?? 0) + (stats.byHttpStatus['502'] ?? 0) + (stats.byHttpStatus['503'] ?? 0)).toBeGreaterThan(0);
+    expect(
+      (stats.byHttpStatus['500'] ?? 0) + (stats.byHttpStatus['502'] ?? 0) + (stats.byHttpStatus['503'] ?? 0),
+    ).toBeGreaterThan(0);
     expect(await dataFingerprint(faulty)).toEqual(await dataFingerprint(clean));
   });
 });

@@ -550,6 +550,34 @@ describe('paging drift', () => {
   });
 });
 
+describe('page cache and prewarm', () => {
+  let sim: RunningSimulator;
+  beforeAll(async () => {
+    sim = await startSimulator({ seed: 6, size: 'tiny', now: NOW, faults: { quota: null }, prewarm: { pageSize: 50 } });
+  });
+  afterAll(() => sim.stop());
+
+  it('pre-renders the listing, and serves changes as soon as they happen', async () => {
+    const total = sim.manifest.counts.partnershipsInRegion;
+    expect(await sim.control.prewarmed()).toBe(Math.ceil(total / 50));
+    const before = await walk(sim, 50);
+    expect(before.map((r) => r.id_kemitraan)).toEqual(allOf(sim.world).map((r) => r.id_kemitraan));
+    const m = sim.control.mutate({
+      partnerships: 3,
+      businesses: 0,
+      licences: 0,
+      fixPlanted: 0,
+      changePlanted: 0,
+      withdraw: 2,
+    });
+    const after = await walk(sim, 50);
+    expect(after).toHaveLength(total - 2);
+    const tail = after.slice(-3).map((r) => r.id_kemitraan);
+    expect([...tail].sort()).toEqual([...m.changedPartnerships].sort());
+    for (const id of m.withdrawn) expect(after.map((r) => r.id_kemitraan)).not.toContain(id);
+  });
+});
+
 describe('runSimulatorCommand', () => {
   it('serves until stopped and logs where', async () => {
     const lines: Array<{ obj: Loose; msg: string }> = [];
