@@ -2,6 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RULES } from '../../src/rules/index.js';
 import {
   generateWorld,
   type RunningSimulator,
@@ -16,37 +17,10 @@ const NOW = new Date('2026-11-20T03:00:00Z');
 const NOW_WIB = '2026-11-20 10:00:00';
 
 /** The rule codes of shared/contracts/discrepancy-rules.md. */
-const RULE_CODES = [
-  'NIB_FORMAT',
-  'NPWP_FORMAT',
-  'NPWP_MULTI_NIB',
-  'NIK_INVALID',
-  'KD_DAERAH_INVALID',
-  'KBLI_INVALID',
-  'DATE_INCONSISTENT',
-  'PARTNER_NIB_NOT_FOUND',
-  'PARTNER_NIB_INACTIVE',
-  'PARTNER_NOT_UMKM',
-  'UB_NOT_LARGE',
-  'UMKM_OUTSIDE_REGION',
-  'PARTNER_AFFILIATED',
-  'SCALE_VS_CAPITAL',
-  'FLAG_UMK_VS_SCALE',
-  'VALUE_IMPLAUSIBLE',
-  'PATTERN_KBLI_MISMATCH',
-  'NO_REALISATION',
-  'REALISATION_EXCEEDS',
-  'DUPLICATE_PARTNERSHIP',
-  'AWAITING_APPROVAL_STALE',
-  'EXPIRED_STILL_ACTIVE',
-  'PARTNER_NAME_MISMATCH',
-  'REQUIRED_PARTNERSHIP_MISSING',
-  'RISK_LICENCE_MISSING',
-  'LICENCE_STATUS_UNKNOWN',
-  'LOCATION_OUTSIDE_REGION',
-  'INVESTMENT_STATUS_INCONSISTENT',
-];
-const CATALOGUE = '/work/shared/contracts/discrepancy-rules.md';
+/** The engine's rule table is the project's copy of the catalogue. */
+const RULE_CODES = RULES.map((r) => r.code);
+// The shared contract beside the checkout (developers' machines and CI have it).
+const CATALOGUE = join(import.meta.dirname, '..', '..', '..', 'shared', 'contracts', 'discrepancy-rules.md');
 
 // biome-ignore lint/suspicious/noExplicitAny: JSON answers are probed freely
 type Loose = Record<string, any>;
