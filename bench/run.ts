@@ -21,6 +21,8 @@ const SIZES = (process.env.BENCH_SIZES ?? 'large,huge').split(',');
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const wants = (part: string) => !ONLY || ONLY.includes(part);
 const CLI = join(ROOT, 'dist', 'src', 'main.js');
+/** V8 old-space cap of the measured sync processes (MB). */
+const HEAP_CAP_MB = Number(process.env.BENCH_HEAP_CAP_MB ?? 160);
 
 const load = () => loadavg()[0]!.toFixed(2);
 
@@ -74,7 +76,8 @@ function timedCli(
   return new Promise((resolve, reject) => {
     const started = performance.now();
     const child = spawn('/usr/bin/time', ['-f', 'BENCH_MAXRSS_KB=%M', process.execPath, CLI, ...args], {
-      env: { ...process.env, LOG_LEVEL: 'warn', ...env },
+      // A capped heap: a run that completes within it proves memory does not grow with the data.
+      env: { ...process.env, LOG_LEVEL: 'warn', NODE_OPTIONS: `--max-old-space-size=${HEAP_CAP_MB}`, ...env },
     });
     let stdout = '';
     let stderr = '';
