@@ -1,5 +1,11 @@
 import { OssProtocolError } from '../errors.js';
 
+/** A wire record's field as a trimmed string (numbers too), or null: what the pager orders and dedupes by. */
+export function wireField(record: unknown, name: string): string | null {
+  const v = record && typeof record === 'object' ? (record as Record<string, unknown>)[name] : undefined;
+  return typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null;
+}
+
 /** One page of an OSS listing ordered by (timestamp, id), filtered by an inclusive `since`. */
 export interface ListingPage {
   records: unknown[];

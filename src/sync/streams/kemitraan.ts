@@ -10,17 +10,12 @@ import {
 import { quarantineRejections } from '../../store/quarantine.js';
 import { validatePartnerships } from '../../validate/index.js';
 import { addCounts, inTransaction, type StreamRun, type SyncDeps } from '../context.js';
-import { walkListing } from '../keysetPager.js';
+import { walkListing, wireField as field } from '../keysetPager.js';
 import { minWib, toWibDateTime, wibMinusMinutes } from '../wib.js';
 
 const STREAM = 'kemitraan';
 /** Records stored per transaction: several OSS pages, so a commit costs little per record. */
 const BATCH_RECORDS = 2_000;
-
-const field = (r: unknown, name: string): string | null => {
-  const v = r && typeof r === 'object' ? (r as Record<string, unknown>)[name] : undefined;
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null;
-};
 
 /**
  * The kemitraan stream: walks listKemitraan from the checkpoint (minus a lookback), stores each batch with its

@@ -13,17 +13,12 @@ import { readCheckpoint, writeCheckpoint } from '../../store/checkpoints.js';
 import { quarantineRejections } from '../../store/quarantine.js';
 import { validateBusinesses, validateListedNibs } from '../../validate/index.js';
 import { addCounts, inTransaction, type StreamRun, type SyncDeps } from '../context.js';
-import { walkListing } from '../keysetPager.js';
+import { walkListing, wireField as field } from '../keysetPager.js';
 import { minWib, toWibDate } from '../wib.js';
 
 const STREAM = 'nib';
 /** NIBs inquired per transaction. */
 const CHUNK = 100;
-
-const field = (r: unknown, name: string): string | null => {
-  const v = r && typeof r === 'object' ? (r as Record<string, unknown>)[name] : undefined;
-  return typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null;
-};
 
 /**
  * The nib stream: discovers NIBs (listNIB from the checkpoint date; the kemitraan stream queues partnership
