@@ -228,7 +228,7 @@ async function benchQuota(): Promise<Record<string, number | string>> {
         'select started_at, finished_at, counts from sync_runs order by id desc limit 1',
       )
     )[0]!;
-    const requests = Object.values(r.counts).reduce((a, c) => a + c.requests, 0);
+    const requests = Object.entries(r.counts).reduce((a, [k, c]) => (k === 'findings' ? a : a + c.requests), 0);
     const seconds = (r.finished_at.getTime() - r.started_at.getTime()) / 1000;
     const http429 = Number(/(\d[\d,]*) answers 429/.exec(run.stdout)?.[1]?.replace(/,/g, '') ?? -1);
     return {

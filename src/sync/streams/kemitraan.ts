@@ -10,7 +10,7 @@ import {
 import { quarantineRejections } from '../../store/quarantine.js';
 import { validatePartnerships } from '../../validate/index.js';
 import { addCounts, inTransaction, type StreamRun, type SyncDeps } from '../context.js';
-import { walkListing, wireField as field } from '../keysetPager.js';
+import { wireField as field, walkListing } from '../keysetPager.js';
 import { minWib, toWibDateTime, wibMinusMinutes } from '../wib.js';
 
 const STREAM = 'kemitraan';

@@ -13,7 +13,7 @@ import { readCheckpoint, writeCheckpoint } from '../../store/checkpoints.js';
 import { quarantineRejections } from '../../store/quarantine.js';
 import { validateBusinesses, validateListedNibs } from '../../validate/index.js';
 import { addCounts, inTransaction, type StreamRun, type SyncDeps } from '../context.js';
-import { walkListing, wireField as field } from '../keysetPager.js';
+import { wireField as field, walkListing } from '../keysetPager.js';
 import { minWib, toWibDate } from '../wib.js';
 
 const STREAM = 'nib';
