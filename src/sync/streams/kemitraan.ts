@@ -1,3 +1,4 @@
+import type { Partnership, Validated } from '../../domain/records.js';
 import { DeleteGuardError } from '../../errors.js';
 import { readCheckpoint, writeCheckpoint } from '../../store/checkpoints.js';
 import {
@@ -31,14 +32,15 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
   const ctx = { runId: run.runId, source: 'listKemitraan' };
   let page = 0;
   let totalData = 0;
-  let buffer: unknown[] = [];
+  // Records are validated page by page as they arrive, so validating the next batch overlaps storing this one.
+  let buffer: Validated<Partnership> = { valid: [], rejected: [] };
+  let buffered = 0;
   let cursor: string | null = since;
 
   const flush = async (nextCursor: string | null) => {
-    const wires = buffer;
-    buffer = [];
-    const { valid, rejected } = validatePartnerships(wires, { piiKey: deps.piiKey });
-    run.counts.rejected += rejected.length;
+    const { valid, rejected } = buffer;
+    buffer = { valid: [], rejected: [] };
+    buffered = 0;
     await inTransaction(db, run.dryRun, async (trx) => {
       const stored = await storePartnerships(trx, valid, ctx);
       addCounts(run.counts, stored);
@@ -83,9 +85,13 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
     run.counts.requests += batch.requests;
     run.counts.fetched += batch.records.length;
     totalData = batch.totalData;
-    buffer.push(...batch.records);
+    const checked = validatePartnerships(batch.records, { piiKey: deps.piiKey });
+    run.counts.rejected += checked.rejected.length;
+    buffer.valid.push(...checked.valid);
+    buffer.rejected.push(...checked.rejected);
+    buffered += batch.records.length;
     cursor = batch.cursor;
-    if (buffer.length >= BATCH_RECORDS) await storeInBackground(cursor);
+    if (buffered >= BATCH_RECORDS) await storeInBackground(cursor);
     run.progress('listing', run.full ? totalData : undefined);
     if (deps.signal?.aborted) break;
   }
