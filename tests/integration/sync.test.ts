@@ -226,7 +226,7 @@ describe('faults', () => {
     await faulty.drop();
   });
 
-  it('complete with nothing lost under 429s, 5xx, body errors, resets and timeouts', async () => {
+  it('complete with nothing lost under 429s, 5xx, body errors, resets, timeouts and real-payload quirks', async () => {
     const ok = await start(14);
     sims.push(ok);
     expect((await sync(await makeDeps(clean, ok.url))).status).toBe('succeeded');
@@ -238,6 +238,8 @@ describe('faults', () => {
       resetRate: 0.03,
       hangRate: 0.01,
       quota: { rps: 150, burst: 20 },
+      // Numbers as numbers, "" for null, kode as a string, misspelled wrappers, "tipe_dokumen " and extra fields.
+      quirks: true,
     });
     sims.push(bad);
     const result = await sync(await makeDeps(faulty, bad.url, { OSS_TIMEOUT_MS: '400', OSS_MAX_RETRIES: '12' }));
