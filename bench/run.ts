@@ -160,12 +160,15 @@ async function benchPartnershipSync(size: string): Promise<Record<string, number
     const first = await timedCli(['sync', '--stream', 'kemitraan'], env);
     if (first.code !== 0) throw new Error(`sync failed: ${first.stdout}\n${first.stderr.slice(-2000)}`);
     const loadFirst = load();
-    const counts = (
-      await query<{ c: { fetched: number; inserted: number } }>(
+    const firstRun = (
+      await query<{ c: { fetched: number; inserted: number }; ms: number; f: Record<string, number> | null }>(
         url,
-        `select counts->'kemitraan' as c from sync_runs order by id desc limit 1`,
+        `select counts->'kemitraan' as c, (streams->'kemitraan'->>'durationMs')::int as ms, counts->'findings' as f
+           from sync_runs order by id desc limit 1`,
       )
-    )[0]!.c;
+    )[0]!;
+    const counts = firstRun.c;
+    const streamSeconds = firstRun.ms / 1000;
     const stored = (
       await query<{ k: number; r: number; raw: number }>(
         url,
@@ -174,31 +177,36 @@ async function benchPartnershipSync(size: string): Promise<Record<string, number
     )[0]!;
     const second = await timedCli(['sync', '--stream', 'kemitraan', '--full'], env);
     if (second.code !== 0) throw new Error(`re-sync failed: ${second.stdout}`);
-    const again = (
-      await query<{ c: { fetched: number; inserted: number; updated: number; unchanged: number } }>(
+    const againRun = (
+      await query<{ c: { fetched: number; inserted: number; updated: number; unchanged: number }; ms: number }>(
         url,
-        `select counts->'kemitraan' as c from sync_runs order by id desc limit 1`,
+        `select counts->'kemitraan' as c, (streams->'kemitraan'->>'durationMs')::int as ms from sync_runs order by id desc limit 1`,
       )
-    )[0]!.c;
+    )[0]!;
+    const again = againRun.c;
+    const resyncStreamSeconds = againRun.ms / 1000;
     const copy = await copyBaseline(url, ['kemitraan', 'kemitraan_realisasi', 'raw_records']);
     const copyPartnershipsPerSec = stored.k / copy.seconds;
     return {
       size,
       partnerships: counts.fetched,
       rows_written: stored.k + stored.r + stored.raw,
-      sync_seconds: +first.seconds.toFixed(1),
-      sync_partnerships_per_s: Math.round(counts.fetched / first.seconds),
+      sync_stream_seconds: +streamSeconds.toFixed(1),
+      sync_partnerships_per_s: Math.round(counts.fetched / streamSeconds),
+      sync_command_seconds: +first.seconds.toFixed(1),
+      sync_findings_new: firstRun.f?.new ?? 0,
       sync_peak_rss_mb: first.rssMb,
-      resync_seconds: +second.seconds.toFixed(1),
-      resync_partnerships_per_s: Math.round(again.fetched / second.seconds),
+      resync_stream_seconds: +resyncStreamSeconds.toFixed(1),
+      resync_partnerships_per_s: Math.round(again.fetched / resyncStreamSeconds),
+      resync_command_seconds: +second.seconds.toFixed(1),
       resync_rows_written: again.inserted + again.updated,
       resync_peak_rss_mb: second.rssMb,
       copy_rows: copy.rows,
       copy_seconds: +copy.seconds.toFixed(1),
       copy_rows_per_s: Math.round(copy.rows / copy.seconds),
       copy_partnerships_per_s: Math.round(copyPartnershipsPerSec),
-      sync_vs_copy: +(counts.fetched / first.seconds / copyPartnershipsPerSec).toFixed(2),
-      resync_vs_copy: +(again.fetched / second.seconds / copyPartnershipsPerSec).toFixed(2),
+      sync_vs_copy: +(counts.fetched / streamSeconds / copyPartnershipsPerSec).toFixed(2),
+      resync_vs_copy: +(again.fetched / resyncStreamSeconds / copyPartnershipsPerSec).toFixed(2),
       load_before: loadBefore,
       load_after_sync: loadFirst,
     };

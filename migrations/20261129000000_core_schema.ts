@@ -65,11 +65,12 @@ export async function up(knex: Knex): Promise<void> {
     );
     create index quarantine_entity on quarantine (stream, entity_id) where resolved_at is null;
 
+    -- Raw payloads as OSS sent them (NIKs masked): json keeps the text as received and costs no conversion.
     create table raw_records (
       entity_type text not null,
       entity_id text not null,
       content_hash text not null,
-      payload jsonb not null,
+      payload json not null,
       source text not null,
       run_id bigint references sync_runs (id),
       received_at timestamptz not null default now(),

@@ -79,7 +79,7 @@ function mergeSql(spec: TableSpec): string {
     raw as (
       insert into raw_records (entity_type, entity_id, content_hash, payload, source, run_id)
       select ?, r.entity_id, r.content_hash, r.payload, ?, ?
-        from json_to_recordset(?::json) as r(entity_id text, content_hash text, payload jsonb)
+        from json_to_recordset(?::json) as r(entity_id text, content_hash text, payload json)
         join changed c on ${keySql(spec, 'c')} = r.entity_id and c.content_hash = r.content_hash
       on conflict do nothing
       returning 1

@@ -31,6 +31,8 @@ export interface StreamOutcome {
   counts: StreamCounts;
   error?: string;
   note?: string;
+  /** How long the stream ran, in milliseconds. */
+  durationMs?: number;
 }
 
 export interface RunScope {

@@ -106,6 +106,7 @@ export async function runSync(deps: SyncDeps, req: SyncRequest): Promise<SyncRes
           void save();
         },
       };
+      const streamStarted = Date.now();
       try {
         const note = await STREAM_FUNCTIONS[stream](deps, streamRun);
         outcome.status = 'succeeded';
@@ -119,6 +120,7 @@ export async function runSync(deps: SyncDeps, req: SyncRequest): Promise<SyncRes
         // A refused key fails every later request too: stop here.
         if (err instanceof OssAuthError) fatal = e;
       }
+      outcome.durationMs = Date.now() - streamStarted;
       await save(true);
     }
 
@@ -130,7 +132,7 @@ export async function runSync(deps: SyncDeps, req: SyncRequest): Promise<SyncRes
         req.onProgress?.({ stream: 'findings', phase: 'evaluating', counts: emptyCounts() });
         findings = await evaluateFindingsReport(db, {
           runId,
-          scope: req.full ? 'all' : await changedInRun(db, runId),
+          scope: req.full || (await changedMany(db, runId)) ? 'all' : await changedInRun(db, runId),
           now: deps.now(),
           kdDaerah: deps.config.oss.kdDaerah,
         });
@@ -155,6 +157,22 @@ export async function runSync(deps: SyncDeps, req: SyncRequest): Promise<SyncRes
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * Above this many changed entities a region-wide evaluation (set-based, no id lists) is cheaper than an incremental
+ * one, whose scope would carry every id through Node (a first sync changes the whole region).
+ */
+const INCREMENTAL_EVALUATION_LIMIT = 20_000;
+
+async function changedMany(db: SyncDeps['db'], runId: number): Promise<boolean> {
+  const r = await db.raw(
+    `select (select count(*) from kemitraan where last_run_id = ? or deleted_run_id = ?)
+          + (select count(*) from pelaku_usaha where last_run_id = ?)
+          + (select count(*) from perizinan where last_run_id = ?) as n`,
+    [runId, runId, runId, runId],
+  );
+  return Number(r.rows[0].n) > INCREMENTAL_EVALUATION_LIMIT;
 }
 
 /** New, resolved and reopened findings of an evaluation, summed over rules, for sync_runs.counts.findings. */
