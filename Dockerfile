@@ -18,7 +18,7 @@ RUN npm run build
 # --- runtime: production dependencies and the compiled app only ----------------------------------------------------
 FROM node:20-slim AS runtime
 ENV NODE_ENV=production \
-    NODE_OPTIONS=--max-old-space-size=256 \
+    NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=32" \
     TZ=Asia/Jakarta \
     HTTP_PORT=8080 \
     OSS_SYNC_DATA_DIR=/data

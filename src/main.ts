@@ -2,6 +2,7 @@ import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './cli/args.js';
 import { discrepanciesCommand } from './cli/discrepancies.js';
+import { IMPORT_USAGE, importCommand } from './cli/import.js';
 import { serveCommand } from './cli/serve.js';
 import { statusCommand } from './cli/status.js';
 import { EXIT, syncCommand } from './cli/sync.js';
@@ -20,6 +21,7 @@ Usage: oss-sync <command> [options]
                                    one sync now; exit 0 complete, 3 partial, 1 failed, 4 another sync running
   serve [--migrate] [--shutdown-timeout S]
                                    the container's main process: schedule (SYNC_CRON), HTTP API, push receiver
+  ${IMPORT_USAGE}
   status                           last runs, checkpoints, queue, quarantine, open findings per rule
   discrepancies list [--rule R] [--severity S] [--status S] [--kecamatan K] [--entity E]
   discrepancies show ID | verify ID --status in_review|confirmed|dismissed --by NAME [--note TEXT]
@@ -50,6 +52,7 @@ const DATABASE_COMMANDS: Record<string, { run: Command; migrations: OpenOptions[
   serve: { migrations: 'ignore', run: serveCommand },
   status: { migrations: 'auto', run: statusCommand },
   discrepancies: { migrations: 'auto', run: discrepanciesCommand },
+  import: { migrations: 'auto', run: importCommand },
 };
 
 /** Runs one command line; returns the process exit code. */

@@ -6,6 +6,7 @@
 import type { Config } from '../config.js';
 import { OssSyncError } from '../errors.js';
 import { buildServer } from '../http/server.js';
+import { startImportDropFolder } from '../import/index.js';
 import type { Logger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
 import { openOss, type Runtime } from '../runtime.js';
@@ -82,6 +83,10 @@ export async function serveCommand(rt: Runtime, args: string[]): Promise<number>
     db,
     log: rt.log,
   });
+  // IMPORT_DIR: dashboard exports dropped there are imported on the next tick, then moved to imported/ or failed/.
+  const dropFolder = config.importDir
+    ? startImportDropFolder({ deps: { db, databaseUrl: rt.databaseUrl, log: rt.log }, dir: config.importDir })
+    : null;
 
   const received = await signal.promise;
   stopping = true;
@@ -90,6 +95,7 @@ export async function serveCommand(rt: Runtime, args: string[]): Promise<number>
     'stopping: no new runs; the running sync stops after its current batch',
   );
   await schedule.stop();
+  await dropFolder?.stop();
   const { stoppedRunId, timedOut } = await runner.stop(shutdownTimeoutS * 1000);
   if (stoppedRunId !== null) log.info({ runId: stoppedRunId, timedOut }, 'running sync stopped');
   await schedule.catchUp;
