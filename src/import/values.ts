@@ -4,7 +4,7 @@
  * ("14 Maret 2023"), ISO, or Excel day numbers; the day/month order of a column is decided from its values
  * (decideDateOrder). Numbers use "." for thousands and "," for decimals ("1.250,5").
  */
-import { isCalendarDate } from '../normalize/index.js';
+import { canonicalDecimal, isCalendarDate } from '../normalize/index.js';
 
 /** One cell as read from csv (always text) or xlsx (text, number, boolean, date). */
 export type Cell = string | number | boolean | Date | null;
@@ -220,23 +220,13 @@ const INTEGER_TEXT_RE = /^-?\d+$/;
 const RP_RE = /^rp\.?\s*/i;
 const SPACES_RE = /[\s\u00a0]+/g;
 
-function canonical(sign: string, int: string, frac: string): string {
-  let i = 0;
-  while (i < int.length - 1 && int.charCodeAt(i) === 48) i++;
-  const intPart = int.slice(i);
-  let j = frac.length;
-  while (j > 0 && frac.charCodeAt(j - 1) === 48) j--;
-  const body = j === 0 ? intPart : `${intPart}.${frac.slice(0, j)}`;
-  return sign === '-' && body !== '0' ? `-${body}` : body;
-}
-
 /** A finite number as a canonical decimal string (no exponent). */
 function numberToDecimal(n: number): string {
   const s = Number.isInteger(n) && Math.abs(n) < 1e21 ? n.toFixed(0) : String(n);
   if (!s.includes('e')) {
     const neg = s.startsWith('-');
     const [int = '0', frac = ''] = (neg ? s.slice(1) : s).split('.');
-    return canonical(neg ? '-' : '', int, frac);
+    return canonicalDecimal(neg ? '-' : '', int, frac);
   }
   return n.toLocaleString('en-US', { useGrouping: false, maximumFractionDigits: 20 });
 }
@@ -291,11 +281,11 @@ export function parseExportNumber(v: Cell): Parsed<string | null> {
   // "0.250" is a fraction: a thousands group never follows a leading zero.
   if ((ID_GROUPED_RE.test(s) && !s.startsWith('0.')) || ID_PLAIN_COMMA_RE.test(s)) {
     const [int = '', frac = ''] = s.replace(/\./g, '').split(',');
-    return ok(canonical(sign, int, frac));
+    return ok(canonicalDecimal(sign, int, frac));
   }
   if (DOT_DECIMAL_RE.test(s) || INTEGER_TEXT_RE.test(s)) {
     const [int = '', frac = ''] = s.split('.');
-    return ok(canonical(sign, int, frac));
+    return ok(canonicalDecimal(sign, int, frac));
   }
   return bad(NUMBER_EXPECTED, `"${v.trim()}" is not a number`);
 }

@@ -269,7 +269,8 @@ function isCanonicalDecimal(s: string): boolean {
   return true;
 }
 
-function canonicalDecimal(sign: string, int: string, frac: string): string {
+/** A decimal's canonical text: no leading zeros in the integer part, no trailing zeros in the fraction, no "-0". */
+export function canonicalDecimal(sign: string, int: string, frac: string): string {
   let i = 0;
   while (i < int.length - 1 && int.charCodeAt(i) === 48) i++;
   const intPart = int.slice(i);

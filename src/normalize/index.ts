@@ -6,6 +6,7 @@
 export { normalizeBusiness } from './business.js';
 export type { NormalizeContext } from './context.js';
 export {
+  canonicalDecimal,
   dateFromOssId,
   emptyToNull,
   formatNumber,
