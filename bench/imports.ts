@@ -4,10 +4,10 @@
  * /usr/bin/time), then imported again (nothing changes), and compared in the same run with psql \copy of the same
  * rows: the export's own table (proyek), and every row the import wrote (proyek, proyek_lokasi, pelaku_usaha,
  * nib_queue), each \copy'd from CSV into a copy of its table (`like … including all`). Load averages are noted with
- * each figure: the machine is shared. Wired into bench/run.ts; `tsx bench/imports.ts` runs it alone.
+ * each figure: the machine is shared. Wired into bench/run.ts; after `npm run build`, `tsx bench/imports.ts` runs it alone.
  */
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse';
@@ -16,8 +16,8 @@ import { openExport } from '../src/import/source.js';
 import { writeWorldExport } from '../src/simulator/exports.js';
 import { generateWorld } from '../src/simulator/index.js';
 import { createDb, migrate } from '../src/store/db.js';
+import { ROOT, type Timed, timedCli } from './timed.js';
 
-const ROOT = join(import.meta.dirname, '..');
 const CSV_ROWS = Number(process.env.BENCH_IMPORT_CSV_ROWS ?? 1_000_000);
 const XLSX_ROWS = Number(process.env.BENCH_IMPORT_XLSX_ROWS ?? 200_000);
 /**
@@ -62,43 +62,9 @@ async function freshDatabase(adminUrl: string, name: string): Promise<string> {
   return url;
 }
 
-/** How to run `oss-sync import`: the built CLI when it routes the command, else this file as a child (same code). */
-function importCommand(): string[] {
-  const cli = join(ROOT, 'dist', 'src', 'main.js');
-  if (existsSync(cli) && readFileSync(cli, 'utf8').includes('importCommand')) return [cli, 'import'];
-  return ['--import', 'tsx', join(ROOT, 'bench', 'imports.ts'), '--child'];
-}
-
-interface Timed {
-  seconds: number;
-  rssMb: number;
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
-function timedImport(command: string[], file: string, databaseUrl: string): Promise<Timed> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', 'BENCH_MAXRSS_KB=%M', process.execPath, ...command, file], {
-      cwd: ROOT,
-      env: { ...process.env, DATABASE_URL: databaseUrl, LOG_LEVEL: 'warn', NODE_OPTIONS },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      resolve({
-        seconds: (performance.now() - started) / 1000,
-        rssMb: Math.round(Number(/BENCH_MAXRSS_KB=(\d+)/.exec(stderr)?.[1] ?? 0) / 1024),
-        code: code ?? -1,
-        stdout,
-        stderr,
-      });
-    });
-  });
+/** `oss-sync import FILE` (the built CLI) in a child process, with the import's V8 settings. */
+function timedImport(file: string, databaseUrl: string): Promise<Timed> {
+  return timedCli(['import', file], { DATABASE_URL: databaseUrl, NODE_OPTIONS });
 }
 
 /** The last import run: its duration (first row read to commit) and what it wrote. */
@@ -166,7 +132,6 @@ async function benchFile(
   workDir: string,
   format: 'csv' | 'xlsx',
   rows: number,
-  command: string[],
 ): Promise<Record<string, number | string>> {
   const world = generateWorld({ seed: format === 'csv' ? 1 : 2, size: 'tiny', now: new Date('2026-11-20T03:00:00Z') });
   const file = join(workDir, `dp-proyek-${rows}.${format}`);
@@ -179,7 +144,7 @@ async function benchFile(
   const url = await freshDatabase(adminUrl, `oss_bench_import_${format}`);
   try {
     out[`${p}import_load`] = load();
-    const first = await timedImport(command, file, url);
+    const first = await timedImport(file, url);
     if (first.code !== 0)
       throw new Error(`import failed (${first.code}): ${first.stdout}\n${first.stderr.slice(-2000)}`);
     const run1 = await lastRun(url);
@@ -203,7 +168,7 @@ async function benchFile(
 
     out[`${p}reimport_load`] = load();
     t0 = performance.now();
-    const second = await timedImport(command, file, url);
+    const second = await timedImport(file, url);
     if (second.code !== 0) throw new Error(`re-import failed: ${second.stdout}\n${second.stderr.slice(-2000)}`);
     const run2 = await lastRun(url);
     out[`${p}reimport_seconds`] = +second.seconds.toFixed(1);
@@ -231,17 +196,14 @@ async function benchFile(
 /** Runs the import benchmark; returns flat figures (bench/run.ts writes them to bench/results). */
 export async function benchImports(adminUrl: string, workDir: string): Promise<Record<string, number | string>> {
   mkdirSync(workDir, { recursive: true });
-  const command = importCommand();
   const out: Record<string, number | string> = {
     cores: (await import('node:os')).cpus().length,
-    command: command.includes('--child')
-      ? 'tsx bench/imports.ts --child FILE (the import command)'
-      : 'node dist/src/main.js import FILE',
+    command: 'node dist/src/main.js import FILE',
     node_options: NODE_OPTIONS,
     load_at_start: load(),
   };
-  Object.assign(out, await benchFile(adminUrl, workDir, 'csv', CSV_ROWS, command));
-  Object.assign(out, await benchFile(adminUrl, workDir, 'xlsx', XLSX_ROWS, command));
+  Object.assign(out, await benchFile(adminUrl, workDir, 'csv', CSV_ROWS));
+  Object.assign(out, await benchFile(adminUrl, workDir, 'xlsx', XLSX_ROWS));
   out.load_at_end = load();
   out.targets =
     `csv ${out.csv_import_vs_copy_proyek}x of \\copy (proyek) [target >= 0.5], ${out.csv_import_vs_copy_all}x of \\copy of all rows written; ` +
@@ -256,25 +218,8 @@ export async function benchImports(adminUrl: string, workDir: string): Promise<R
   return out;
 }
 
-/** Child mode: `tsx bench/imports.ts --child FILE` runs `oss-sync import FILE` (until main.ts routes `import`). */
-async function child(file: string): Promise<number> {
-  const { loadConfig } = await import('../src/config.js');
-  const { createLogger } = await import('../src/logger.js');
-  const { openRuntime } = await import('../src/runtime.js');
-  const { importCommand: run } = await import('../src/cli/import.js');
-  const config = loadConfig(process.env);
-  const rt = await openRuntime(config, createLogger(config.log.level), { migrations: 'require' });
-  try {
-    return await run(rt, [file]);
-  } finally {
-    await rt.close();
-  }
-}
-
 const self = process.argv[1] ? join(process.argv[1]) === join(import.meta.dirname, 'imports.ts') : false;
-if (self && process.argv[2] === '--child' && process.argv[3]) {
-  process.exitCode = await child(process.argv[3]);
-} else if (self) {
+if (self) {
   const admin = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
   console.log(await benchImports(admin, join(ROOT, 'bench', '.work')));
 }

@@ -12,15 +12,14 @@ import { createServer } from 'node:net';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { CLI, ROOT, timedCli } from './timed.js';
 
-const ROOT = join(import.meta.dirname, '..');
 const WORK = join(ROOT, 'bench', '.work');
 const RESULTS = join(ROOT, 'bench', 'results');
 const ADMIN = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const SIZES = (process.env.BENCH_SIZES ?? 'large,huge').split(',');
 const ONLY = process.env.BENCH_ONLY?.split(',');
 const wants = (part: string) => !ONLY || ONLY.includes(part);
-const CLI = join(ROOT, 'dist', 'src', 'main.js');
 /** V8 old-space cap of the measured sync processes (MB). */
 const HEAP_CAP_MB = Number(process.env.BENCH_HEAP_CAP_MB ?? 160);
 
@@ -68,33 +67,9 @@ async function freePort(): Promise<number> {
   });
 }
 
-/** Runs the CLI under /usr/bin/time; returns wall seconds, peak RSS (MB) and output. */
-function timedCli(
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ seconds: number; rssMb: number; code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const child = spawn('/usr/bin/time', ['-f', 'BENCH_MAXRSS_KB=%M', process.execPath, CLI, ...args], {
-      // A capped heap: a run that completes within it proves memory does not grow with the data.
-      env: { ...process.env, LOG_LEVEL: 'warn', NODE_OPTIONS: `--max-old-space-size=${HEAP_CAP_MB}`, ...env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => (stdout += d));
-    child.stderr.on('data', (d) => (stderr += d));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const rss = Number(/BENCH_MAXRSS_KB=(\d+)/.exec(stderr)?.[1] ?? 0) / 1024;
-      resolve({
-        seconds: (performance.now() - started) / 1000,
-        rssMb: Math.round(rss),
-        code: code ?? -1,
-        stdout,
-        stderr,
-      });
-    });
-  });
+/** The measured CLI with a capped heap: a run that completes within it proves memory does not grow with the data. */
+function timedSync(args: string[], env: Record<string, string>) {
+  return timedCli(args, { NODE_OPTIONS: `--max-old-space-size=${HEAP_CAP_MB}`, ...env });
 }
 
 async function startSimulator(args: string[]): Promise<{ url: string; stop(): Promise<void> }> {
@@ -155,9 +130,9 @@ async function benchPartnershipSync(size: string): Promise<Record<string, number
       OSS_RATE_LIMIT_RPS: '10000',
       OSS_CONCURRENCY: '4',
     };
-    await timedCli(['migrate'], env);
+    await timedSync(['migrate'], env);
     const loadBefore = load();
-    const first = await timedCli(['sync', '--stream', 'kemitraan'], env);
+    const first = await timedSync(['sync', '--stream', 'kemitraan'], env);
     if (first.code !== 0) throw new Error(`sync failed: ${first.stdout}\n${first.stderr.slice(-2000)}`);
     const loadFirst = load();
     const firstRun = (
@@ -175,7 +150,7 @@ async function benchPartnershipSync(size: string): Promise<Record<string, number
         `select (select count(*) from kemitraan)::int as k, (select count(*) from kemitraan_realisasi)::int as r, (select count(*) from raw_records)::int as raw`,
       )
     )[0]!;
-    const second = await timedCli(['sync', '--stream', 'kemitraan', '--full'], env);
+    const second = await timedSync(['sync', '--stream', 'kemitraan', '--full'], env);
     if (second.code !== 0) throw new Error(`re-sync failed: ${second.stdout}`);
     const againRun = (
       await query<{ c: { fetched: number; inserted: number; updated: number; unchanged: number }; ms: number }>(
@@ -228,8 +203,8 @@ async function benchQuota(): Promise<Record<string, number | string>> {
       OSS_RATE_LIMIT_RPS: '10',
       OSS_CONCURRENCY: '4',
     };
-    await timedCli(['migrate'], env);
-    const run = await timedCli(['sync'], env);
+    await timedSync(['migrate'], env);
+    const run = await timedSync(['sync'], env);
     const r = (
       await query<{ started_at: Date; finished_at: Date; counts: Record<string, { requests: number }> }>(
         url,
