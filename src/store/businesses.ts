@@ -32,6 +32,8 @@ export async function storeBusinesses(
   const changed = new Set(merged.changedKeys);
   const fresh = records.filter((r) => changed.has(r.nib));
   if (fresh.length > 0) {
+    // Projects and licences carry their own ids, which an export or a push may have stored before the NIB: always
+    // merged, never blindly inserted.
     const projects = fresh.flatMap((b) => b.projects);
     const children: Array<[TableSpec<never>, unknown[]]> = [
       [PEMEGANG_SAHAM as TableSpec<never>, fresh.flatMap((b) => b.shareholders)],
@@ -82,13 +84,11 @@ export async function enqueueNibs(
   return r.rowCount ?? 0;
 }
 
-/** The next NIBs to inquire, oldest first, skipping those that already failed often in this run. */
-export async function nextQueuedNibs(db: Knex, limit: number, exclude: readonly string[] = []): Promise<string[]> {
-  return db('nib_queue')
-    .whereNotIn('nib', [...exclude])
-    .orderBy([{ column: 'enqueued_at' }, { column: 'nib' }])
-    .limit(limit)
-    .pluck('nib');
+/** The next queued NIBs after `afterNib` (keyset order): a drain visits each once, even those that stay queued. */
+export async function nextQueuedNibs(db: Knex, limit: number, afterNib: string | null): Promise<string[]> {
+  const q = db('nib_queue').orderBy('nib').limit(limit);
+  if (afterNib !== null) q.where('nib', '>', afterNib);
+  return q.pluck('nib');
 }
 
 export async function queueSize(db: Knex): Promise<number> {

@@ -31,7 +31,8 @@ export async function storePartnerships(
     rawOf: (r) => raws.get(r.id_kemitraan),
   });
   if (merged.changedKeys.length > 0) {
-    // Children of new agreements are new too: a plain insert. Those of changed agreements are merged.
+    // Realisation keys start with id_kemitraan, so under a new agreement none can exist yet: a plain insert.
+    // Those of changed agreements are merged.
     const updated = new Set(merged.updatedKeys);
     const changed = new Set(merged.changedKeys);
     const ofNew: PartnershipRealisation[] = [];

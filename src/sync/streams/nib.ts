@@ -84,16 +84,17 @@ async function discoverListedNibs(deps: SyncDeps, run: StreamRun): Promise<strin
 async function drainQueue(deps: SyncDeps, run: StreamRun): Promise<string | undefined> {
   const { db, oss } = deps;
   const ctx = { runId: run.runId, source: 'inqueryNIB' };
-  // NIBs handled in this run: a dry run rolls back its dequeues, and failed NIBs wait for the next run.
-  const done: string[] = [];
+  // A keyset walk over the queue: a dry run rolls back its dequeues and failed NIBs stay queued for the next run,
+  // so the walk (not the queue's emptiness) decides when the drain is done.
+  let after: string | null = null;
   let failures = 0;
   const total = await queueSize(db);
   run.progress('inquiring NIBs', total);
   for (;;) {
     if (deps.signal?.aborted) return 'stopped by shutdown';
-    const nibs = await nextQueuedNibs(db, CHUNK, done);
+    const nibs = await nextQueuedNibs(db, CHUNK, after);
     if (nibs.length === 0) break;
-    done.push(...nibs);
+    after = nibs.at(-1) ?? after;
     const answers = await Promise.allSettled(nibs.map((nib) => oss.inqueryNib(nib)));
     run.counts.requests += nibs.length;
     const found: unknown[] = [];
