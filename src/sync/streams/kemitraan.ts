@@ -8,7 +8,7 @@ import {
   markUnseenPartnershipsDeleted,
   storePartnerships,
 } from '../../store/partnerships.js';
-import { quarantineRejections } from '../../store/quarantine.js';
+import { type QuarantineLocation, quarantineRejections } from '../../store/quarantine.js';
 import { validatePartnerships } from '../../validate/index.js';
 import { addCounts, inTransaction, type StreamRun, type SyncDeps } from '../context.js';
 import { wireField as field, walkListing } from '../keysetPager.js';
@@ -30,21 +30,25 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
   run.log.info({ stream: STREAM, since, full: run.full, checkpoint: checkpoint?.since ?? null }, 'stream started');
 
   const ctx = { runId: run.runId, source: 'listKemitraan' };
-  let page = 0;
+  // The latest request, to say where a rejected record came from.
+  let request: QuarantineLocation = {};
   let totalData = 0;
   // Records are validated page by page as they arrive, so validating the next batch overlaps storing this one.
   let buffer: Validated<Partnership> = { valid: [], rejected: [] };
+  let rejectedAt: QuarantineLocation[] = [];
   let buffered = 0;
   let cursor: string | null = since;
 
   const flush = async (nextCursor: string | null) => {
     const { valid, rejected } = buffer;
+    const locations = rejectedAt;
     buffer = { valid: [], rejected: [] };
+    rejectedAt = [];
     buffered = 0;
     await inTransaction(db, run.dryRun, async (trx) => {
       const stored = await storePartnerships(trx, valid, ctx);
       addCounts(run.counts, stored);
-      await quarantineRejections(trx, STREAM, rejected, ctx, () => ({ method: 'listKemitraan', page }));
+      await quarantineRejections(trx, STREAM, rejected, ctx, (_r, i) => locations[i] ?? {});
       if (run.full) {
         const ids = [
           ...valid.map((v) => v.record.id_kemitraan),
@@ -62,7 +66,7 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
     pageSize: config.oss.pageSize,
     maxPageSize: config.oss.maxPageSize,
     fetchPage: async (s, halaman, pageSize) => {
-      page = halaman;
+      request = { method: 'listKemitraan', tgl_perubahan_mulai: s, halaman, jumlah_per_halaman: pageSize };
       const res = await oss.listKemitraan({ kdDaerah: config.oss.kdDaerah, since: s, page: halaman, pageSize });
       return { records: res.records, totalData: res.totalData, pageSize: res.pageSize };
     },
@@ -89,6 +93,7 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
     run.counts.rejected += checked.rejected.length;
     buffer.valid.push(...checked.valid);
     buffer.rejected.push(...checked.rejected);
+    for (const _ of checked.rejected) rejectedAt.push(request);
     buffered += batch.records.length;
     cursor = batch.cursor;
     if (buffered >= BATCH_RECORDS) await storeInBackground(cursor);
