@@ -3,7 +3,7 @@
  * Pure: the caller passes the credentials, the NIB from the body and the clock.
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
-import { toWibDate } from '../sync/wib.js';
+import { toWibDate } from '../domain/wib.js';
 
 /** How far from midnight WIB the neighbouring day's date is also accepted (OSS and our clocks differ a little). */
 export const MIDNIGHT_TOLERANCE_MS = 15 * 60 * 1000;

@@ -4,6 +4,7 @@
  * ("Tanggal Pengambilan Data: 14 Maret 2023"), from the file name ("DP Proyek 2023-03-14.xlsx", "…_20230314.csv"),
  * and last from the file's modification day (WIB).
  */
+import { toWibDate } from '../domain/wib.js';
 import { isCalendarDate } from '../normalize/index.js';
 import { parseExportDate } from './values.js';
 
@@ -50,6 +51,4 @@ export function dateInFileName(name: string, pivotYear: number): string | null {
 }
 
 /** The WIB calendar day of an instant. */
-export function wibDay(d: Date): string {
-  return new Date(d.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
-}
+export const wibDay = toWibDate;

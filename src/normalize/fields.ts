@@ -3,6 +3,7 @@
  * A value that cannot be normalized comes back as received (as a trimmed string, or as the value itself
  * for numbers/integers) so that validate/ can report it with what it got.
  */
+import { WIB_OFFSET_HOURS } from '../domain/wib.js';
 
 /** A JSON object as read from the wire (keys already trimmed by `readObject`). */
 export type WireObject = Record<string, unknown>;
@@ -185,8 +186,7 @@ export function parseDate(v: unknown): string | null {
   return s;
 }
 
-/** WIB is UTC+7 all year (no DST): a WIB time before 07:00 is on the previous day in UTC. */
-const WIB_OFFSET_HOURS = 7;
+// WIB is UTC+7 all year (no DST): a WIB time before 07:00 is on the previous day in UTC.
 
 /** The ISO UTC instant of a WIB wall time (date packed as y*10000+m*100+d, time as written 'MM:SS'). */
 function wibToIso(ymd: number, h: number, minSec: string): string {

@@ -3,6 +3,7 @@
  * calendar dates are "WIB day numbers" (days since 1970-01-01 in WIB), so formatting is a shift plus toISOString.
  */
 
+// The simulator keeps its own clock math (a fake never imports what it stands in for); WIB is UTC+7.
 export const WIB_OFFSET_S = 7 * 3600;
 export const DAY_S = 86_400;
 

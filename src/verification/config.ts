@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EntityType } from '../domain/glossary.js';
 import { loadReference, projectRoot } from '../domain/reference.js';
+import { toWibDate } from '../domain/wib.js';
 import { parseRuleConfig, type RuleConfig, type RuleReference, type RuleSqlContext } from '../rules/index.js';
 
 /** config/rules.json, validated; the catalogue's defaults for keys it leaves out. Bounding boxes fall back to wilayah.json. */
@@ -50,11 +51,6 @@ export function loadRuleReference(root = projectRoot()): RuleReference {
   };
 }
 
-/** The WIB calendar day of an instant, 'YYYY-MM-DD'. */
-export function wibDay(now: Date): string {
-  return new Date(now.getTime() + 7 * 3_600_000).toISOString().slice(0, 10);
-}
-
 /**
  * Builds the context rule SQL is generated from. `scopeTable` names the temp table of (entity_type, entity_id)
  * being evaluated, or null when the whole region is.
@@ -72,7 +68,7 @@ export function buildRuleContext(opts: {
   return {
     region,
     regionName,
-    today: wibDay(opts.now),
+    today: toWibDate(opts.now),
     config,
     reference,
     scoped: scopeTable !== null,

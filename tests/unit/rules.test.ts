@@ -1,9 +1,11 @@
 /** The rule table, message templates, SQL literals, rule configuration, lifecycle table and summary: pure code. */
+
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STATUS_IZIN } from '../../src/domain/codes.js';
 import { projectRoot } from '../../src/domain/reference.js';
+import { toWibDate } from '../../src/domain/wib.js';
 import {
   DEFAULT_RULE_CONFIG,
   messageSql,
@@ -14,13 +16,7 @@ import {
   templateKeys,
 } from '../../src/rules/index.js';
 import { jsonb, lit, num, textArray } from '../../src/rules/sql.js';
-import {
-  buildRuleContext,
-  loadRuleConfig,
-  loadRuleReference,
-  loadStatusIzin,
-  wibDay,
-} from '../../src/verification/config.js';
+import { buildRuleContext, loadRuleConfig, loadRuleReference, loadStatusIzin } from '../../src/verification/config.js';
 import type { FindingCounts } from '../../src/verification/evaluate.js';
 import { ALLOWED_TRANSITIONS, transitionProblem } from '../../src/verification/lifecycle.js';
 import { renderFindingsSummary } from '../../src/verification/summary.js';
@@ -199,8 +195,8 @@ describe('rule configuration', () => {
   it('names the region and computes the WIB day', () => {
     expect(ctxAll.regionName).toBe('Kabupaten Rembang');
     expect(reference.regionNames['3374']).toBe('Kota Semarang');
-    expect(wibDay(new Date('2024-07-14T17:30:00Z'))).toBe('2024-07-15');
-    expect(wibDay(new Date('2024-07-14T16:59:59Z'))).toBe('2024-07-14');
+    expect(toWibDate(new Date('2024-07-14T17:30:00Z'))).toBe('2024-07-15');
+    expect(toWibDate(new Date('2024-07-14T16:59:59Z'))).toBe('2024-07-14');
     expect(ctxAll.inScope('kemitraan', 'k.id_kemitraan')).toBe('true');
     expect(ctxScoped.inScope('kemitraan', 'k.id_kemitraan')).toBe(
       "k.id_kemitraan in (select s.entity_id from eval_scope s where s.entity_type = 'kemitraan')",

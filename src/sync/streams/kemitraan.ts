@@ -1,4 +1,5 @@
 import type { Partnership, Validated } from '../../domain/records.js';
+import { minWib, toWibDateTime, wibMinusMinutes } from '../../domain/wib.js';
 import { DeleteGuardError } from '../../errors.js';
 import { readCheckpoint, writeCheckpoint } from '../../store/checkpoints.js';
 import {
@@ -12,7 +13,6 @@ import { type QuarantineLocation, quarantineRejections } from '../../store/quara
 import { validatePartnerships } from '../../validate/index.js';
 import { addCounts, inTransaction, type StreamRun, type SyncDeps } from '../context.js';
 import { wireField as field, walkListing } from '../keysetPager.js';
-import { minWib, toWibDateTime, wibMinusMinutes } from '../wib.js';
 
 const STREAM = 'kemitraan';
 /** Records stored per transaction: several OSS pages, so a commit costs little per record. */

@@ -1,3 +1,4 @@
+import { minWib, toWibDate } from '../../domain/wib.js';
 import { OssAuthError, OssUnavailableError } from '../../errors.js';
 import { OssMethodMissingError } from '../../oss/index.js';
 import {
@@ -14,7 +15,6 @@ import { quarantineRejections } from '../../store/quarantine.js';
 import { validateBusinesses, validateListedNibs } from '../../validate/index.js';
 import { addCounts, inTransaction, type StreamRun, type SyncDeps } from '../context.js';
 import { wireField as field, walkListing } from '../keysetPager.js';
-import { minWib, toWibDate } from '../wib.js';
 
 const STREAM = 'nib';
 /** NIBs inquired per transaction. */

@@ -1,6 +1,8 @@
-/** OSS datetimes are WIB (UTC+7) wall time without an offset: 'YYYY-MM-DD HH:II:SS'. */
+/** OSS datetimes are WIB (UTC+7) wall time without an offset: 'YYYY-MM-DD HH:II:SS'. WIB has no daylight saving. */
 
-const WIB_OFFSET_MS = 7 * 60 * 60 * 1000;
+/** WIB is UTC+7 all year. */
+export const WIB_OFFSET_HOURS = 7;
+export const WIB_OFFSET_MS = WIB_OFFSET_HOURS * 60 * 60 * 1000;
 
 /** The WIB wall time of an instant, in OSS format. */
 export function toWibDateTime(instant: Date): string {
