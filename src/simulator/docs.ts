@@ -174,6 +174,139 @@ function pjDoc(p: Person, jabatan: string, place: Place, address: string, n: num
   };
 }
 
+/** The k-th project of a business, with its one location and one product. */
+function projectDoc(spec: BusinessSpec, p: ProjectSpec, k: number): SimProyek {
+  const { ids } = spec;
+  const projectSec = ids.sec + 60 * (k + 1);
+  const idProyek = formatId('R-', projectSec, ids.sss(k), ids.dddd);
+  const digits = idProyek.slice(2);
+  const info = kbliInfo(p.kbli);
+  const kbliWire = p.kbliWire ?? p.kbli;
+  const investasiLain = Math.round(p.capital * 0.1);
+  const mesin = Math.round(p.capital * 0.4);
+  const modalKerja = Math.round(p.capital) - investasiLain - mesin;
+  const sub = p.land + p.building + mesin + investasiLain;
+  const lokasiId = `L-${digits}01`;
+  return {
+    id_proyek: idProyek,
+    nomor_proyek: `P-${digits}`,
+    uraian_usaha: info.uraian,
+    nama_kegiatan: p.namaKegiatan,
+    deskripsi_kegiatan: `${info.produk} - ${p.namaKegiatan}`,
+    kbli: kbliWire,
+    sektor: info.sektor,
+    skala_usaha: p.skala,
+    skala_resiko: p.risk,
+    jenis_proyek: '01',
+    status_proyek: '01',
+    jumlah_tki_l: p.workersL,
+    jumlah_tki_p: p.workersP,
+    jumlah_tka_l: 0,
+    jumlah_tka_p: 0,
+    memiliki_menguasai: 'Y',
+    jenis_lokasi: '01',
+    status_tanah: p.land > 0 ? '02' : '01',
+    luas_tanah: String(Math.max(20, Math.round(p.land / 750_000))),
+    satuan_luas_tanah: '01',
+    pembelian_pematang_tanah: money(p.land),
+    bangunan_gedung: money(p.building),
+    mesin_peralatan: money(mesin),
+    mesin_peralatan_usd: '0',
+    investasi_lain: money(investasiLain),
+    sub_jumlah: money(sub),
+    modal_kerja: money(modalKerja),
+    jumlah_investasi: money(sub + modalKerja),
+    tanggal_kurs: '',
+    nilai_kurs: '',
+    flag_perluasan: 'N',
+    flag_cabang: 'N',
+    npwp_cabang: '',
+    nama_cabang: '',
+    jenis_identitas_pj: '01',
+    no_identitas_pj: spec.owner.nik,
+    nama_pj: spec.owner.name,
+    kd_kawasan: '',
+    satu_lini: 'N',
+    data_lokasi_proyek: [
+      {
+        id_proyek_lokasi: lokasiId,
+        proyek_daerah_id: p.place.code,
+        kd_kawasan: '',
+        alamat_usaha: p.address,
+        id_kegiatan: '',
+        response_kegiatan: '',
+        jenis_kawasan: '',
+        jenis_lokasi: '01',
+        status_lokasi: '01',
+        data_lokasi_proyek: [
+          { serial: '1', lat_lng: p.latLng ?? `${p.place.lat.toFixed(4)},${p.place.lng.toFixed(4)}` },
+        ],
+        data_posisi_proyek: [{ id_proyek_posisi: `PS-${digits}01`, id_proyek_lokasi: lokasiId, posisi_lokasi: '01' }],
+      },
+    ],
+    data_proyek_produk: [
+      {
+        id_produk: `PR-${digits}01`,
+        id_proyek: idProyek,
+        kbli: kbliWire,
+        id_bidang_usaha: '',
+        jenis_produksi: info.produk,
+        kapasitas: String(Math.max(1, Math.round(p.capital / 25_000_000))),
+        satuan: info.satuanKapasitas,
+        merk_dagang: '',
+        flag_memiliki_halal: 'N',
+        nomor_sertifikat_halal: '',
+        flag_memiliki_sni: 'N',
+        tkdn: '',
+      },
+    ],
+  };
+}
+
+/** The checklist item of licence `l`, the li-th of the k-th project. */
+function licenceItem(
+  spec: BusinessSpec,
+  p: ProjectSpec,
+  idProyek: string,
+  k: number,
+  l: LicenceSpec,
+  li: number,
+): SimChecklist {
+  const { ids } = spec;
+  const info = kbliInfo(p.kbli);
+  const kbliWire = p.kbliWire ?? p.kbli;
+  const stampDay = dayToDate(spec.pengajuanDay);
+  const idIzin = formatId('I-', ids.sec + 3600 + 60 * k + li, ids.sss(k) + li, ids.dddd);
+  const final = ['50', '57'].includes(l.kdStatus);
+  const item: SimChecklist = {
+    id_produk: '',
+    id_proyek: idProyek,
+    id_izin: idIzin,
+    jenis_izin: l.jenis,
+    kd_izin: `${info.sektor}000000${String(100 + ((ids.dddd + li) % 900))}`,
+    kd_daerah: l.kewenangan === '02' ? `${p.place.code.slice(0, 4)}000000` : '',
+    nama_izin: l.nama || `${NAMA_IZIN[l.jenis]} ${info.uraian}`,
+    instansi: l.kewenangan === '02' ? 'DPMPTSP KABUPATEN' : 'KEMENTERIAN TEKNIS',
+    id_bidang_spesifik: '',
+    bidang_spesifik: '',
+    id_kewenangan: '',
+    parameter_kewenangan: '',
+    kewenangan: l.kewenangan,
+    flag_checklist: l.flag,
+    status_checklist: l.kdStatus,
+    flag_transaksional: 'N',
+    flag_perpanjangan: 'N',
+    kbli_konversi: kbliWire,
+    no_izin: final ? `${ids.dddd}/${l.jenis}/${stampDay.slice(0, 4)}` : '',
+    tgl_izin: final ? stampDay : '',
+    file_izin: '',
+    data_persyaratan: [],
+  };
+  const uraian = uraianStatus(l.kdStatus, l.uraian);
+  if (uraian) item.uraian = uraian;
+  return item;
+}
+
 /** Builds the full dataNIB document. */
 export function composeBusiness(spec: BusinessSpec): SimDataNib {
   const { ids } = spec;
@@ -183,120 +316,10 @@ export function composeBusiness(spec: BusinessSpec): SimDataNib {
   const projects: SimProyek[] = [];
   const checklist: SimChecklist[] = [];
   spec.projects.forEach((p, k) => {
-    const projectSec = ids.sec + 60 * (k + 1);
-    const idProyek = formatId('R-', projectSec, ids.sss(k), ids.dddd);
-    const digits = idProyek.slice(2);
-    const info = kbliInfo(p.kbli);
-    const kbliWire = p.kbliWire ?? p.kbli;
-    const investasiLain = Math.round(p.capital * 0.1);
-    const mesin = Math.round(p.capital * 0.4);
-    const modalKerja = Math.round(p.capital) - investasiLain - mesin;
-    const sub = p.land + p.building + mesin + investasiLain;
-    const lokasiId = `L-${digits}01`;
-    projects.push({
-      id_proyek: idProyek,
-      nomor_proyek: `P-${digits}`,
-      uraian_usaha: info.uraian,
-      nama_kegiatan: p.namaKegiatan,
-      deskripsi_kegiatan: `${info.produk} - ${p.namaKegiatan}`,
-      kbli: kbliWire,
-      sektor: info.sektor,
-      skala_usaha: p.skala,
-      skala_resiko: p.risk,
-      jenis_proyek: '01',
-      status_proyek: '01',
-      jumlah_tki_l: p.workersL,
-      jumlah_tki_p: p.workersP,
-      jumlah_tka_l: 0,
-      jumlah_tka_p: 0,
-      memiliki_menguasai: 'Y',
-      jenis_lokasi: '01',
-      status_tanah: p.land > 0 ? '02' : '01',
-      luas_tanah: String(Math.max(20, Math.round(p.land / 750_000))),
-      satuan_luas_tanah: '01',
-      pembelian_pematang_tanah: money(p.land),
-      bangunan_gedung: money(p.building),
-      mesin_peralatan: money(mesin),
-      mesin_peralatan_usd: '0',
-      investasi_lain: money(investasiLain),
-      sub_jumlah: money(sub),
-      modal_kerja: money(modalKerja),
-      jumlah_investasi: money(sub + modalKerja),
-      tanggal_kurs: '',
-      nilai_kurs: '',
-      flag_perluasan: 'N',
-      flag_cabang: 'N',
-      npwp_cabang: '',
-      nama_cabang: '',
-      jenis_identitas_pj: '01',
-      no_identitas_pj: spec.owner.nik,
-      nama_pj: spec.owner.name,
-      kd_kawasan: '',
-      satu_lini: 'N',
-      data_lokasi_proyek: [
-        {
-          id_proyek_lokasi: lokasiId,
-          proyek_daerah_id: p.place.code,
-          kd_kawasan: '',
-          alamat_usaha: p.address,
-          id_kegiatan: '',
-          response_kegiatan: '',
-          jenis_kawasan: '',
-          jenis_lokasi: '01',
-          status_lokasi: '01',
-          data_lokasi_proyek: [
-            { serial: '1', lat_lng: p.latLng ?? `${p.place.lat.toFixed(4)},${p.place.lng.toFixed(4)}` },
-          ],
-          data_posisi_proyek: [{ id_proyek_posisi: `PS-${digits}01`, id_proyek_lokasi: lokasiId, posisi_lokasi: '01' }],
-        },
-      ],
-      data_proyek_produk: [
-        {
-          id_produk: `PR-${digits}01`,
-          id_proyek: idProyek,
-          kbli: kbliWire,
-          id_bidang_usaha: '',
-          jenis_produksi: info.produk,
-          kapasitas: String(Math.max(1, Math.round(p.capital / 25_000_000))),
-          satuan: info.satuanKapasitas,
-          merk_dagang: '',
-          flag_memiliki_halal: 'N',
-          nomor_sertifikat_halal: '',
-          flag_memiliki_sni: 'N',
-          tkdn: '',
-        },
-      ],
-    });
+    const project = projectDoc(spec, p, k);
+    projects.push(project);
     p.licences.forEach((l, li) => {
-      const idIzin = formatId('I-', ids.sec + 3600 + 60 * k + li, ids.sss(k) + li, ids.dddd);
-      const final = ['50', '57'].includes(l.kdStatus);
-      const item: SimChecklist = {
-        id_produk: '',
-        id_proyek: idProyek,
-        id_izin: idIzin,
-        jenis_izin: l.jenis,
-        kd_izin: `${info.sektor}000000${String(100 + ((ids.dddd + li) % 900))}`,
-        kd_daerah: l.kewenangan === '02' ? `${p.place.code.slice(0, 4)}000000` : '',
-        nama_izin: l.nama || `${NAMA_IZIN[l.jenis]} ${info.uraian}`,
-        instansi: l.kewenangan === '02' ? 'DPMPTSP KABUPATEN' : 'KEMENTERIAN TEKNIS',
-        id_bidang_spesifik: '',
-        bidang_spesifik: '',
-        id_kewenangan: '',
-        parameter_kewenangan: '',
-        kewenangan: l.kewenangan,
-        flag_checklist: l.flag,
-        status_checklist: l.kdStatus,
-        flag_transaksional: 'N',
-        flag_perpanjangan: 'N',
-        kbli_konversi: kbliWire,
-        no_izin: final ? `${ids.dddd}/${l.jenis}/${stampDay.slice(0, 4)}` : '',
-        tgl_izin: final ? stampDay : '',
-        file_izin: '',
-        data_persyaratan: [],
-      };
-      const uraian = uraianStatus(l.kdStatus, l.uraian);
-      if (uraian) item.uraian = uraian;
-      checklist.push(item);
+      checklist.push(licenceItem(spec, p, project.id_proyek, k, l, li));
     });
   });
   const individual = spec.jenisPelaku === '02';

@@ -331,174 +331,186 @@ function ubHolders(
   return { holders, owner };
 }
 
+/** The u-th retail chain: a head office outside the region and one project per store in its towns. */
+function retailUb(b: ExplicitBuilder, rng: Rng, plan: SizePlan, u: number): BuiltUb {
+  const t = RETAIL[u % RETAIL.length]!;
+  const stores: ProjectSpec[] = [];
+  for (let s = 0; s < plan.storesPerRetailer; s++) {
+    const place = TOWN_VILLAGES[(u * 5 + s * 3) % TOWN_VILLAGES.length]!;
+    const capital = capitalFor('04', rng);
+    stores.push({
+      kbli: '47111',
+      skala: '04',
+      risk: 'MR',
+      place,
+      namaKegiatan: `${t.abbr === 'SAT' ? 'ALFA' : t.abbr === 'IPU' ? 'INDO' : t.abbr} MART ${place.name.toUpperCase()}`,
+      capital,
+      land: Math.round(capital * 0.1),
+      building: Math.round(capital * 0.15),
+      workersL: rng.between(4, 10),
+      workersP: rng.between(6, 14),
+      licences: [{ jenis: '04', kdStatus: '50', flag: 'O', nama: '', kewenangan: '02' }],
+      address: addressFor(place, rng),
+    });
+  }
+  const [first, ...rest] = stores;
+  const { holders, owner } = ubHolders(b, t.hq.code.slice(0, 6));
+  const built = b.business({
+    nama: t.nama,
+    form: '01',
+    skala: '04',
+    kbli: '47111',
+    place: t.hq,
+    projectPlace: first!.place,
+    namaKegiatan: first!.namaKegiatan,
+    risk: 'MR',
+    capital: first!.capital,
+    moreProjects: rest,
+    holders,
+    owner,
+    dni: ['115'],
+    pengajuanDay: b.day(1_500 + u * 40),
+    perubahanDay: b.day(20 + u * 9),
+  });
+  const projects = built.doc.data_proyek;
+  const storeRefs = projects.map((p) => ({
+    id: p.id_proyek,
+    place: village(p.data_lokasi_proyek[0]!.proyek_daerah_id),
+  }));
+  return {
+    built,
+    ref: {
+      kind: 'retail',
+      nib: built.doc.nib,
+      nama: t.nama,
+      abbr: t.abbr,
+      kbli: '47111',
+      mainProject: storeRefs[0]!,
+      stores: storeRefs,
+    },
+  };
+}
+
+/** The u-th fish processor (the second one is PMA). */
+function fishUb(b: ExplicitBuilder, rng: Rng, u: number): BuiltUb {
+  const t = FISH[u % FISH.length]!;
+  const place = village(t.place);
+  const pma = u === 1;
+  const { holders, owner } = ubHolders(
+    b,
+    place.kecamatan,
+    pma
+      ? {
+          foreign: { name: 'HIROSHI TANAKA', passport: 'TZ4417283', country: 'JPN' },
+          jabatan: 'KOMISARIS',
+          share: 0.3,
+        }
+      : undefined,
+  );
+  const built = b.business({
+    nama: t.nama,
+    form: '01',
+    skala: '04',
+    kbli: t.kbli,
+    place,
+    namaKegiatan: `PABRIK ${t.kbli === '10213' ? 'PEMBEKUAN IKAN' : t.kbli === '10214' ? 'PEMINDANGAN IKAN' : 'PENGOLAHAN IKAN ASIN'}`,
+    risk: 'MT',
+    capital: capitalFor('04', rng),
+    licences: [
+      {
+        jenis: '04',
+        kdStatus: FISH_LICENCE_STATUS[u % FISH_LICENCE_STATUS.length]!,
+        flag: 'Y',
+        nama: '',
+        kewenangan: '02',
+      },
+    ],
+    holders,
+    owner,
+    dni: ['111'],
+    statusPm: pma ? '01' : '02',
+    persenPma: pma ? 30 : 0,
+    negaraPma: pma ? 'JPN' : '',
+    pengajuanDay: b.day(1_400 + u * 30),
+    perubahanDay: b.day(45 + u * 11),
+  });
+  return { built, ref: ubRef('fish', built, t.abbr) };
+}
+
+/** The u-th salt processor. */
+function saltUb(b: ExplicitBuilder, rng: Rng, u: number): BuiltUb {
+  const t = SALT[u % SALT.length]!;
+  const place = village(t.place);
+  const { holders, owner } = ubHolders(b, place.kecamatan);
+  const built = b.business({
+    nama: t.nama,
+    form: '01',
+    skala: '04',
+    kbli: '10774',
+    place,
+    namaKegiatan: 'PABRIK GARAM BERYODIUM',
+    risk: 'MT',
+    capital: capitalFor('04', rng),
+    licences: [
+      {
+        jenis: '04',
+        kdStatus: SALT_LICENCE_STATUS[u % SALT_LICENCE_STATUS.length]!,
+        flag: 'Y',
+        nama: '',
+        kewenangan: '02',
+      },
+    ],
+    holders,
+    owner,
+    pengajuanDay: b.day(1_300 + u * 50),
+    perubahanDay: b.day(60 + u * 13),
+  });
+  return { built, ref: ubRef('salt', built, t.abbr) };
+}
+
+/** The u-th cement plant (head office outside the region). */
+function cementUb(b: ExplicitBuilder, rng: Rng, u: number): BuiltUb {
+  const t = CEMENT[u % CEMENT.length]!;
+  const place = village(t.place);
+  const { holders, owner } = ubHolders(b, t.hq.code.slice(0, 6));
+  const built = b.business({
+    nama: t.nama,
+    form: '01',
+    skala: '04',
+    kbli: '23941',
+    place: t.hq,
+    projectPlace: place,
+    namaKegiatan: 'PABRIK SEMEN REMBANG',
+    risk: 'T',
+    capital: Math.round(rng.real(2e12, 4e12) / 1e9) * 1e9,
+    licences: [
+      {
+        jenis: '01',
+        kdStatus: '50',
+        flag: 'Y',
+        nama: 'Persetujuan Kesesuaian Kegiatan Pemanfaatan Ruang',
+        kewenangan: '00',
+      },
+      { jenis: '02', kdStatus: '50', flag: 'Y', nama: 'Izin Usaha Industri Semen', kewenangan: '00' },
+      { jenis: '04', kdStatus: '45', flag: 'Y', nama: 'Sertifikat Standar Industri Semen', kewenangan: '00' },
+    ],
+    holders,
+    owner,
+    pengajuanDay: b.day(1_700 + u * 60),
+    perubahanDay: b.day(75 + u * 17),
+  });
+  return { built, ref: ubRef('cement', built, t.abbr) };
+}
+
 /** Builds the usaha besar documents of a world (retail chains, fish processors, salt processors, cement). */
 export function buildUbs(b: ExplicitBuilder, plan: SizePlan): Record<UbKind, BuiltUb[]> {
   const out: Record<UbKind, BuiltUb[]> = { retail: [], fish: [], salt: [], cement: [] };
+  // One random stream for all of them, drawn in this order.
   const rng = b.rng(10);
-  const storeVillages = TOWN_VILLAGES;
-  for (let u = 0; u < plan.ubs.retail; u++) {
-    const t = RETAIL[u % RETAIL.length]!;
-    const stores: ProjectSpec[] = [];
-    for (let s = 0; s < plan.storesPerRetailer; s++) {
-      const place = storeVillages[(u * 5 + s * 3) % storeVillages.length]!;
-      const capital = capitalFor('04', rng);
-      stores.push({
-        kbli: '47111',
-        skala: '04',
-        risk: 'MR',
-        place,
-        namaKegiatan: `${t.abbr === 'SAT' ? 'ALFA' : t.abbr === 'IPU' ? 'INDO' : t.abbr} MART ${place.name.toUpperCase()}`,
-        capital,
-        land: Math.round(capital * 0.1),
-        building: Math.round(capital * 0.15),
-        workersL: rng.between(4, 10),
-        workersP: rng.between(6, 14),
-        licences: [{ jenis: '04', kdStatus: '50', flag: 'O', nama: '', kewenangan: '02' }],
-        address: addressFor(place, rng),
-      });
-    }
-    const [first, ...rest] = stores;
-    const { holders, owner } = ubHolders(b, t.hq.code.slice(0, 6));
-    const built = b.business({
-      nama: t.nama,
-      form: '01',
-      skala: '04',
-      kbli: '47111',
-      place: t.hq,
-      projectPlace: first!.place,
-      namaKegiatan: first!.namaKegiatan,
-      risk: 'MR',
-      capital: first!.capital,
-      moreProjects: rest,
-      holders,
-      owner,
-      dni: ['115'],
-      pengajuanDay: b.day(1_500 + u * 40),
-      perubahanDay: b.day(20 + u * 9),
-    });
-    const projects = built.doc.data_proyek;
-    const storeRefs = projects.map((p) => ({
-      id: p.id_proyek,
-      place: village(p.data_lokasi_proyek[0]!.proyek_daerah_id),
-    }));
-    out.retail.push({
-      built,
-      ref: {
-        kind: 'retail',
-        nib: built.doc.nib,
-        nama: t.nama,
-        abbr: t.abbr,
-        kbli: '47111',
-        mainProject: storeRefs[0]!,
-        stores: storeRefs,
-      },
-    });
-  }
-  for (let u = 0; u < plan.ubs.fish; u++) {
-    const t = FISH[u % FISH.length]!;
-    const place = village(t.place);
-    const pma = u === 1;
-    const { holders, owner } = ubHolders(
-      b,
-      place.kecamatan,
-      pma
-        ? {
-            foreign: { name: 'HIROSHI TANAKA', passport: 'TZ4417283', country: 'JPN' },
-            jabatan: 'KOMISARIS',
-            share: 0.3,
-          }
-        : undefined,
-    );
-    const built = b.business({
-      nama: t.nama,
-      form: '01',
-      skala: '04',
-      kbli: t.kbli,
-      place,
-      namaKegiatan: `PABRIK ${t.kbli === '10213' ? 'PEMBEKUAN IKAN' : t.kbli === '10214' ? 'PEMINDANGAN IKAN' : 'PENGOLAHAN IKAN ASIN'}`,
-      risk: 'MT',
-      capital: capitalFor('04', rng),
-      licences: [
-        {
-          jenis: '04',
-          kdStatus: FISH_LICENCE_STATUS[u % FISH_LICENCE_STATUS.length]!,
-          flag: 'Y',
-          nama: '',
-          kewenangan: '02',
-        },
-      ],
-      holders,
-      owner,
-      dni: ['111'],
-      statusPm: pma ? '01' : '02',
-      persenPma: pma ? 30 : 0,
-      negaraPma: pma ? 'JPN' : '',
-      pengajuanDay: b.day(1_400 + u * 30),
-      perubahanDay: b.day(45 + u * 11),
-    });
-    out.fish.push({ built, ref: ubRef('fish', built, t.abbr) });
-  }
-  for (let u = 0; u < plan.ubs.salt; u++) {
-    const t = SALT[u % SALT.length]!;
-    const place = village(t.place);
-    const { holders, owner } = ubHolders(b, place.kecamatan);
-    const built = b.business({
-      nama: t.nama,
-      form: '01',
-      skala: '04',
-      kbli: '10774',
-      place,
-      namaKegiatan: 'PABRIK GARAM BERYODIUM',
-      risk: 'MT',
-      capital: capitalFor('04', rng),
-      licences: [
-        {
-          jenis: '04',
-          kdStatus: SALT_LICENCE_STATUS[u % SALT_LICENCE_STATUS.length]!,
-          flag: 'Y',
-          nama: '',
-          kewenangan: '02',
-        },
-      ],
-      holders,
-      owner,
-      pengajuanDay: b.day(1_300 + u * 50),
-      perubahanDay: b.day(60 + u * 13),
-    });
-    out.salt.push({ built, ref: ubRef('salt', built, t.abbr) });
-  }
-  for (let u = 0; u < plan.ubs.cement; u++) {
-    const t = CEMENT[u % CEMENT.length]!;
-    const place = village(t.place);
-    const { holders, owner } = ubHolders(b, t.hq.code.slice(0, 6));
-    const built = b.business({
-      nama: t.nama,
-      form: '01',
-      skala: '04',
-      kbli: '23941',
-      place: t.hq,
-      projectPlace: place,
-      namaKegiatan: 'PABRIK SEMEN REMBANG',
-      risk: 'T',
-      capital: Math.round(rng.real(2e12, 4e12) / 1e9) * 1e9,
-      licences: [
-        {
-          jenis: '01',
-          kdStatus: '50',
-          flag: 'Y',
-          nama: 'Persetujuan Kesesuaian Kegiatan Pemanfaatan Ruang',
-          kewenangan: '00',
-        },
-        { jenis: '02', kdStatus: '50', flag: 'Y', nama: 'Izin Usaha Industri Semen', kewenangan: '00' },
-        { jenis: '04', kdStatus: '45', flag: 'Y', nama: 'Sertifikat Standar Industri Semen', kewenangan: '00' },
-      ],
-      holders,
-      owner,
-      pengajuanDay: b.day(1_700 + u * 60),
-      perubahanDay: b.day(75 + u * 17),
-    });
-    out.cement.push({ built, ref: ubRef('cement', built, t.abbr) });
-  }
+  for (let u = 0; u < plan.ubs.retail; u++) out.retail.push(retailUb(b, rng, plan, u));
+  for (let u = 0; u < plan.ubs.fish; u++) out.fish.push(fishUb(b, rng, u));
+  for (let u = 0; u < plan.ubs.salt; u++) out.salt.push(saltUb(b, rng, u));
+  for (let u = 0; u < plan.ubs.cement; u++) out.cement.push(cementUb(b, rng, u));
   return out;
 }
 

@@ -1,6 +1,6 @@
 /*
  * The OSS dashboard exports of a simulated world ("DP Proyek", "DP NIB Kantor", "List Izin"), as csv or xlsx, the
- * way a DPMPTSP downloads them (oss-domain.md §1.8): the exact header rows under a title and a
+ * way a DPMPTSP downloads them: the exact header rows (exportLayout.ts) under a title and a
  * "Tanggal Pengambilan Data" row, descriptions instead of codes, each column's own date format (d/m/Y, m/d/Y
  * without leading zeros, d/m/y, "14 Maret 2023", and Excel day numbers in xlsx, with a few numeric dates mixed into
  * the long-date column), "." thousands and "," decimals, blanks and "KOSONG", and a tail of rows that repeat
@@ -13,26 +13,24 @@
 import { createWriteStream } from 'node:fs';
 import ExcelJS from 'exceljs';
 import { loadReference } from '../domain/reference.js';
-import {
-  describeCode,
-  JENIS_IZIN_DESCRIPTIONS,
-  JENIS_PERSEROAN_DESCRIPTIONS,
-  JENIS_PROYEK_DESCRIPTIONS,
-  KEWENANGAN_DESCRIPTIONS,
-  RISIKO_DESCRIPTIONS,
-  SATUAN_TANAH_DESCRIPTIONS,
-  SEKTOR_DESCRIPTIONS,
-  SKALA_USAHA_DESCRIPTIONS,
-  STATUS_IZIN_DESCRIPTIONS,
-  STATUS_PM_DESCRIPTIONS,
-} from '../import/codes.js';
-import { csvField } from '../import/csv.js';
-import { DP_NIB_KANTOR, DP_PROYEK, type ExportTypeDef, type ExportTypeId, LIST_IZIN } from '../import/exportTypes.js';
-import { formatNumberId, longDateId } from '../import/values.js';
-import { dateFromOssId } from '../normalize/index.js';
 import { KBLI_INFO, NAME_WORDS, OUTSIDE, STREETS, VILLAGES } from './catalog.js';
+import {
+  descriptionOf,
+  JENIS_IZIN_TEXT,
+  JENIS_PERSEROAN_TEXT,
+  JENIS_PROYEK_TEXT,
+  KEWENANGAN_TEXT,
+  RISIKO_TEXT,
+  SATUAN_TANAH_TEXT,
+  SEKTOR_TEXT,
+  SKALA_USAHA_TEXT,
+  STATUS_IZIN_TEXT,
+  STATUS_PM_TEXT,
+} from './exportCodes.js';
+import { csvQuote, indonesianLongDate, indonesianNumber } from './exportFormat.js';
+import { EXPORT_LAYOUTS, type SimExportType } from './exportLayout.js';
 import { hash32 } from './prng.js';
-import { dayOf, dayStartSec, dayToDate, idStamp } from './time.js';
+import { dateOfId, dayOf, dayStartSec, dayToDate, idStamp } from './time.js';
 import type { SimChecklist, SimDataNib, SimProyek } from './types.js';
 import type { SimulatorWorld } from './world.js';
 
@@ -41,7 +39,7 @@ export type ExportCell = string | number | Date | null;
 
 export interface WriteExportOptions {
   world: SimulatorWorld;
-  type: ExportTypeId;
+  type: SimExportType;
   format: 'csv' | 'xlsx';
   path: string;
   /** The snapshot date in the title row, 'YYYY-MM-DD' (default: the world's WIB day). */
@@ -71,12 +69,6 @@ export interface ExportWriteResult {
   headerRow: number;
 }
 
-const TYPES: Record<ExportTypeId, ExportTypeDef> = {
-  dp_proyek: DP_PROYEK,
-  dp_nib_kantor: DP_NIB_KANTOR,
-  list_izin: LIST_IZIN,
-};
-
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})$/;
 
 /** A date cell in a given style; a value that is not an ISO date (a planted bad one) is written as it is. */
@@ -93,7 +85,7 @@ function dateCell(iso: string | null | undefined, style: 'dmy' | 'mdy' | 'dmy2' 
     case 'dmy2':
       return `${d}/${mo}/${y.slice(2)}`;
     case 'long':
-      return longDateId(iso);
+      return indonesianLongDate(iso);
     case 'excel':
       return new Date(Date.UTC(Number(y), Number(mo) - 1, Number(d)));
   }
@@ -145,7 +137,7 @@ interface Ctx {
 const money = (ctx: Ctx, row: number, decimal: string | null | undefined): ExportCell => {
   if (!decimal) return '';
   // Most cells carry thousands separators; a few arrive plain, as a re-saved sheet would.
-  return ctx.quirks && ctx.pick(row, 11) >= 10 ? formatNumberId(decimal) : decimal;
+  return ctx.quirks && ctx.pick(row, 11) >= 10 ? indonesianNumber(decimal) : decimal;
 };
 
 const inRegion = (world: SimulatorWorld, code: string | null | undefined) =>
@@ -161,21 +153,21 @@ function dpProyekRow(ctx: Ctx, doc: SimDataNib, p: SimProyek, row: number): Expo
   const loc = mainLocation(p);
   const code = loc?.proyek_daerah_id ?? '';
   const blankLand = ctx.quirks && ctx.pick(row, 3) < 2;
-  const pengajuan = dateFromOssId(p.id_proyek);
+  const pengajuan = dateOfId(p.id_proyek);
   // The long-date column carries a few numeric day-first dates too (mixed formats within a column).
   const pengajuanStyle = ctx.quirks && ctx.pick(row, 5) < 5 ? 'dmy' : 'long';
   return [
     row + 1,
     p.id_proyek,
-    describeCode(JENIS_PROYEK_DESCRIPTIONS, p.jenis_proyek),
+    descriptionOf(JENIS_PROYEK_TEXT, p.jenis_proyek),
     doc.nib,
     doc.nama_perseroan,
     dateCell(doc.tgl_terbit_nib, ctx.xlsx ? 'excel' : 'dmy'),
-    describeCode(STATUS_PM_DESCRIPTIONS, doc.status_penanaman_modal),
-    describeCode(JENIS_PERSEROAN_DESCRIPTIONS, doc.jenis_perseroan),
-    describeCode(RISIKO_DESCRIPTIONS, p.skala_resiko),
+    descriptionOf(STATUS_PM_TEXT, doc.status_penanaman_modal),
+    descriptionOf(JENIS_PERSEROAN_TEXT, doc.jenis_perseroan),
+    descriptionOf(RISIKO_TEXT, p.skala_resiko),
     p.nama_kegiatan,
-    describeCode(SKALA_USAHA_DESCRIPTIONS, p.skala_usaha),
+    descriptionOf(SKALA_USAHA_TEXT, p.skala_usaha),
     loc?.alamat_usaha ?? '',
     code ? ctx.places.kabupaten(code) : '',
     code ? ctx.places.kecamatan(code) : '',
@@ -183,9 +175,9 @@ function dpProyekRow(ctx: Ctx, doc: SimDataNib, p: SimProyek, row: number): Expo
     dateCell(pengajuan, pengajuanStyle),
     p.kbli,
     ctx.kbliTitles[p.kbli] ?? p.uraian_usaha,
-    describeCode(SEKTOR_DESCRIPTIONS, p.sektor),
+    descriptionOf(SEKTOR_TEXT, p.sektor),
     blankLand ? '' : money(ctx, row, p.luas_tanah),
-    blankLand ? '' : describeCode(SATUAN_TANAH_DESCRIPTIONS, p.satuan_luas_tanah),
+    blankLand ? '' : descriptionOf(SATUAN_TANAH_TEXT, p.satuan_luas_tanah),
     money(ctx, row, p.jumlah_investasi),
     money(ctx, row, String(p.jumlah_tki_l + p.jumlah_tki_p)),
   ];
@@ -200,9 +192,9 @@ function nibKantorRow(ctx: Ctx, doc: SimDataNib, row: number): ExportCell[] {
     doc.nib,
     dateCell(doc.tgl_terbit_nib, 'mdy'),
     doc.nama_perseroan,
-    describeCode(STATUS_PM_DESCRIPTIONS, doc.status_penanaman_modal),
-    describeCode(JENIS_PERSEROAN_DESCRIPTIONS, doc.jenis_perseroan),
-    describeCode(SKALA_USAHA_DESCRIPTIONS, doc.skala_usaha),
+    descriptionOf(STATUS_PM_TEXT, doc.status_penanaman_modal),
+    descriptionOf(JENIS_PERSEROAN_TEXT, doc.jenis_perseroan),
+    descriptionOf(SKALA_USAHA_TEXT, doc.skala_usaha),
     noAddress ? '-' : doc.alamat_perseroan,
     doc.kelurahan_perseroan,
     ctx.places.kecamatan(code),
@@ -223,7 +215,7 @@ function listIzinRow(ctx: Ctx, doc: SimDataNib, item: SimChecklist, row: number)
     doc.nama_perseroan,
     doc.nib,
     dateCell(doc.tgl_terbit_nib, 'dmy2'),
-    describeCode(STATUS_PM_DESCRIPTIONS, doc.status_penanaman_modal),
+    descriptionOf(STATUS_PM_TEXT, doc.status_penanaman_modal),
     ctx.places.province(code),
     ctx.places.kabupaten(code),
     ctx.places.kecamatan(code),
@@ -232,18 +224,18 @@ function listIzinRow(ctx: Ctx, doc: SimDataNib, item: SimChecklist, row: number)
     kosong ? 'KOSONG' : (p?.skala_resiko ?? 'KOSONG'),
     p?.kbli ?? '',
     dateCell(item.tgl_izin, 'dmy2'),
-    describeCode(JENIS_IZIN_DESCRIPTIONS, item.jenis_izin),
+    descriptionOf(JENIS_IZIN_TEXT, item.jenis_izin),
     item.nama_izin,
-    kewenangan ? describeCode(KEWENANGAN_DESCRIPTIONS, kewenangan) : '',
-    item.uraian ?? describeCode(STATUS_IZIN_DESCRIPTIONS, item.status_checklist),
+    kewenangan ? descriptionOf(KEWENANGAN_TEXT, kewenangan) : '',
+    item.uraian ?? descriptionOf(STATUS_IZIN_TEXT, item.status_checklist),
     // Tableau drops the leading zero of a numeric-looking code: "02" → "2".
     ctx.quirks && /^0\d$/.test(kewenangan) ? kewenangan.slice(1) : kewenangan,
-    p ? describeCode(SEKTOR_DESCRIPTIONS, p.sektor) : '',
+    p ? descriptionOf(SEKTOR_TEXT, p.sektor) : '',
   ];
 }
 
 /** The world's own rows of an export, in listing order. */
-function* worldRows(ctx: Ctx, type: ExportTypeId): Generator<ExportCell[]> {
+function* worldRows(ctx: Ctx, type: SimExportType): Generator<ExportCell[]> {
   let row = 0;
   for (const doc of ctx.world.allBusinesses()) {
     if (type === 'dp_proyek') {
@@ -333,7 +325,7 @@ function syntheticDoc(seed: number, k: number): SimDataNib {
   } as unknown as SimDataNib;
 }
 
-function syntheticRow(ctx: Ctx, type: ExportTypeId, k: number, row: number): ExportCell[] {
+function syntheticRow(ctx: Ctx, type: SimExportType, k: number, row: number): ExportCell[] {
   const doc = syntheticDoc(ctx.world.seed, k);
   if (type === 'dp_proyek') return dpProyekRow(ctx, doc, doc.data_proyek[0]!, row);
   if (type === 'dp_nib_kantor') return nibKantorRow(ctx, { ...doc, nib: String(7_500_000_000_000 + k) }, row);
@@ -342,7 +334,7 @@ function syntheticRow(ctx: Ctx, type: ExportTypeId, k: number, row: number): Exp
 
 /** Writes an export of the world. Deterministic: the same world and options give the same bytes (csv). */
 export async function writeWorldExport(opts: WriteExportOptions): Promise<ExportWriteResult> {
-  const def = TYPES[opts.type];
+  const def = EXPORT_LAYOUTS[opts.type];
   const headers = def.headers;
   const quirks = opts.quirks ?? true;
   const ref = loadReference();
@@ -362,7 +354,7 @@ export async function writeWorldExport(opts: WriteExportOptions): Promise<Export
   let line = 0;
   if (titleRows) {
     await writer.row([`${def.title} - DPMPTSP ${ctx.places.kabupaten(`${opts.world.kdDaerah}000000`)}`]);
-    await writer.row([`Tanggal Pengambilan Data: ${longDateId(snapshot)}`]);
+    await writer.row([`Tanggal Pengambilan Data: ${indonesianLongDate(snapshot)}`]);
     line = 2;
   }
   const headerRow = [...headers] as ExportCell[];
@@ -452,7 +444,7 @@ function csvWriter(path: string, delimiter: string): RowWriter {
     async row(cells) {
       let line = '';
       for (let i = 0; i < cells.length; i++)
-        line += (i === 0 ? '' : delimiter) + csvField(csvText(cells[i] ?? null), delimiter);
+        line += (i === 0 ? '' : delimiter) + csvQuote(csvText(cells[i] ?? null), delimiter);
       parts.push(`${line}\r\n`);
       size += line.length + 2;
       if (size >= 1 << 20) await flush();

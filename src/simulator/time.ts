@@ -119,3 +119,13 @@ export function quarterStartDay(q: number): number {
   }
   return day;
 }
+
+const ID_DATE_RE = /^[A-Z][A-Z0-9]{0,3}-(\d{4})(\d{2})(\d{2})\d/;
+
+/** The WIB date 'YYYY-MM-DD' an OSS id is stamped with ('R-20230314…' → '2023-03-14'), or null. */
+export function dateOfId(id: string): string | null {
+  const m = ID_DATE_RE.exec(id);
+  if (!m) return null;
+  const iso = `${m[1]}-${m[2]}-${m[3]}`;
+  return parseDate(iso) === null ? null : iso;
+}

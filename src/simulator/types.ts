@@ -18,7 +18,7 @@ export type SimRealisasi = {
   sumber: string;
 };
 
-/** A listKemitraan record (contract: oss-feeds.md). */
+/** A listKemitraan record, as the OSS feeds contract describes it. */
 export type SimKemitraan = {
   id_kemitraan: string;
   nib_ub: string;

@@ -15,8 +15,8 @@ import { MergedListing } from './listing.js';
 import type { UbKind } from './plan.js';
 import { layoutFor, SIZE_PLANS } from './plan.js';
 import { hash32, Rng } from './prng.js';
-import type { ChangeSet, Fixable, WorldMutator } from './specials.js';
-import { buildSpecials } from './specials.js';
+import type { ChangeSet, Fixable, WorldMutator } from './specials/index.js';
+import { buildSpecials } from './specials/index.js';
 import { dayToDate, parseDate, parseWibDateTime, wibDateTime, wibDay } from './time.js';
 import type { PlantedCase, SimDataIzin, SimDataNib, SimKemitraan, SimListedNib, SimulatorManifest } from './types.js';
 

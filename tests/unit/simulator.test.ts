@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -575,5 +575,15 @@ describe('runSimulatorCommand', () => {
     ]);
     await expect(listNib({ url }, {})).rejects.toThrow();
     rmSync(dir, { recursive: true, force: true });
+  });
+});
+
+describe('the simulator as a fake', () => {
+  it('imports nothing from the importer it stands in for (its own headers, codes and formats)', () => {
+    const dir = join(import.meta.dirname, '..', '..', 'src', 'simulator');
+    const files = readdirSync(dir, { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+    expect(files.length).toBeGreaterThan(10);
+    const offending = files.filter((f) => /from '(\.\.\/)+import\//.test(readFileSync(join(dir, f), 'utf8')));
+    expect(offending).toEqual([]);
   });
 });
