@@ -2,18 +2,22 @@
  * Benchmark of the discrepancy engine: 100,000 partnerships and 300,000 NIB-level rows (100,000 businesses,
  * 100,000 projects, 100,000 licences; plus a location and a shareholder per business and two realisations per
  * partnership), generated in SQL with generate_series in a fresh database, with a few percent of planted problems
- * so the rules do real work. Measures a full evaluation, the same full evaluation on unchanged data, and an
- * incremental one after a run that changed 500 partnerships and 100 businesses. Wired into bench/run.ts by the lead.
+ * so the rules do real work. Measures a full evaluation, the same full evaluation on unchanged data, and the
+ * incremental one (evaluatePending over the change log) after a run that changed 500 partnerships and 100
+ * businesses, against a full evaluation of the same change. bench/run.ts calls benchFindings; run alone with
+ * `npx tsx bench/findings.ts` (BENCH_ADMIN_URL, BENCH_FINDINGS_SCALE: 0.05 is a quick run).
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import pg from 'pg';
 import { createDb, type Db, migrate } from '../src/store/db.js';
-import { changedInRun, evaluateFindingsReport, type FindingCounts } from '../src/verification/evaluate.js';
+import { evaluatePending, type FindingCounts } from '../src/verification/evaluate.js';
 
-const PARTNERSHIPS = Number(process.env.BENCH_FINDINGS_SCALE ?? 1) * 100_000;
-const BUSINESSES = Number(process.env.BENCH_FINDINGS_SCALE ?? 1) * 100_000;
-const LARGE = 2_000;
+const SCALE = Number(process.env.BENCH_FINDINGS_SCALE ?? 1);
+const PARTNERSHIPS = Math.round(SCALE * 100_000);
+const BUSINESSES = Math.round(SCALE * 100_000);
+const LARGE = Math.max(100, Math.round(SCALE * 2_000));
 /** The evaluation instant (WIB 2025-06-01 10:00). */
 const NOW = new Date('2025-06-01T03:00:00Z');
 
@@ -128,7 +132,7 @@ export async function generateFindingsDataset(db: Db): Promise<number> {
   return runId;
 }
 
-/** What a later run changed: 500 partnerships (value, status) and 100 businesses (scale). */
+/** A later run's change, logged by the database: 500 partnerships (value, status) and 100 businesses (scale). */
 async function changeSome(db: Db): Promise<number> {
   const [run] = await db('sync_runs')
     .insert({ trigger: 'manual', status: 'succeeded', requested_by: 'bench' })
@@ -137,12 +141,12 @@ async function changeSome(db: Db): Promise<number> {
   await db.raw(
     `update kemitraan set nilai_kemitraan = case when nilai_kemitraan = 0 then 900000000 else 0 end,
             status_kemitraan = case status_kemitraan when '03' then '05' else '03' end, last_run_id = ?, updated_at = now()
-      where id_kemitraan in (select id_kemitraan from kemitraan order by id_kemitraan offset 20000 limit 500)`,
+      where id_kemitraan in (select id_kemitraan from kemitraan order by id_kemitraan offset ${Math.round(SCALE * 20_000)} limit 500)`,
     [runId],
   );
   await db.raw(
     `update pelaku_usaha set skala_usaha = case skala_usaha when '04' then '02' else '04' end, last_run_id = ?, updated_at = now()
-      where nib in (select nib from pelaku_usaha where nib > '8120000005000' order by nib limit 100)`,
+      where nib in (select nib from pelaku_usaha where nib > ${nib(String(Math.round(LARGE * 2.5)))} order by nib limit 100)`,
     [runId],
   );
   return runId;
@@ -181,11 +185,13 @@ export async function benchFindings(adminUrl: string): Promise<Record<string, nu
                              + (select count(*) from perizinan)::int as nib_level`)
     ).rows[0] as { kemitraan: number; nib_level: number };
 
+    const generatedLog = await logSize(db);
+
     t0 = performance.now();
     const fullSteps: Record<string, number> = {};
-    const full = await evaluateFindingsReport(db, {
+    // The dataset's writes are far over the incremental limit: the first evaluation is region-wide by itself.
+    const full = await evaluatePending(db, {
       runId: firstRun,
-      scope: 'all',
       now: NOW,
       kdDaerah: '3317',
       onStep: recorder(fullSteps),
@@ -193,18 +199,26 @@ export async function benchFindings(adminUrl: string): Promise<Record<string, nu
     const fullMs = performance.now() - t0;
 
     t0 = performance.now();
-    const again = await evaluateFindingsReport(db, { runId: null, scope: 'all', now: NOW, kdDaerah: '3317' });
+    const again = await evaluatePending(db, { runId: null, now: NOW, kdDaerah: '3317', all: true });
     const fullUnchangedMs = performance.now() - t0;
 
+    // The same change evaluated both ways: region-wide (rolled back), then incrementally from the log.
     const secondRun = await changeSome(db);
+    const changedLog = await logSize(db);
     t0 = performance.now();
-    const changed = await changedInRun(db, secondRun);
-    const changedInRunMs = performance.now() - t0;
+    await db
+      .transaction(async (trx) => {
+        await evaluatePending(trx, { runId: secondRun, now: NOW, kdDaerah: '3317', all: true });
+        throw new RolledBack();
+      })
+      .catch((err: unknown) => {
+        if (!(err instanceof RolledBack)) throw err;
+      });
+    const fullAfterChangeMs = performance.now() - t0;
     t0 = performance.now();
     const incrementalSteps: Record<string, number> = {};
-    const incremental = await evaluateFindingsReport(db, {
+    const incremental = await evaluatePending(db, {
       runId: secondRun,
-      scope: changed,
       now: NOW,
       kdDaerah: '3317',
       onStep: recorder(incrementalSteps),
@@ -219,7 +233,8 @@ export async function benchFindings(adminUrl: string): Promise<Record<string, nu
       findings_full_evaluation_ms: Math.round(fullMs),
       findings_full_slowest_steps: slowest(fullSteps),
       findings_full_evaluation_unchanged_ms: Math.round(fullUnchangedMs),
-      findings_changed_in_run_ms: Math.round(changedInRunMs),
+      findings_change_log_after_generate: generatedLog,
+      findings_full_evaluation_after_change_ms: Math.round(fullAfterChangeMs),
       findings_incremental_evaluation_ms: Math.round(incrementalMs),
       findings_incremental_slowest_steps: slowest(incrementalSteps),
       findings_detected: total(full.counts, 'new'),
@@ -229,8 +244,8 @@ export async function benchFindings(adminUrl: string): Promise<Record<string, nu
         .join(' '),
       findings_unchanged_rerun_changes:
         total(again.counts, 'new') + total(again.counts, 'resolved') + total(again.counts, 'reopened'),
-      findings_incremental_changed_partnerships: changed.kemitraan.length,
-      findings_incremental_changed_nibs: changed.nibs.length,
+      findings_incremental_log_entries: changedLog,
+      findings_incremental_covered: incremental.changes,
       findings_incremental_scope: scope
         ? `${scope.kemitraan} kemitraan, ${scope.pelaku_usaha} pelaku_usaha, ${scope.proyek} proyek, ${scope.perizinan} perizinan`
         : 'all',
@@ -242,4 +257,15 @@ export async function benchFindings(adminUrl: string): Promise<Record<string, nu
     await db.destroy();
     await admin(adminUrl, `drop database if exists ${name} with (force)`);
   }
+}
+
+class RolledBack extends Error {}
+
+async function logSize(db: Db): Promise<number> {
+  return Number((await db('entity_changes').count({ n: '*' }))[0]?.n ?? 0);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  const adminUrl = process.env.BENCH_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+  console.log('findings', await benchFindings(adminUrl));
 }

@@ -75,6 +75,9 @@ export interface Shareholder {
   jns_identitas_pemegang_saham: string | null;
   no_identitas_hash: string | null;
   no_identitas_masked: string | null;
+  /** NikFacts of a KTP number (province, issues); null and empty for other identity types. */
+  no_identitas_province: string | null;
+  no_identitas_issues: string[];
   npwp_hash: string | null;
   total_modal_pemegang: string | null;
   negara_asal_pemegang_saham: string | null;
@@ -89,6 +92,9 @@ export interface PersonInCharge {
   jns_identitas_penanggung_jwb: string | null;
   no_identitas_hash: string | null;
   no_identitas_masked: string | null;
+  /** NikFacts of a KTP number (province, issues); null and empty for other identity types. */
+  no_identitas_province: string | null;
+  no_identitas_issues: string[];
   npwp_hash: string | null;
   kebangsaan_penanggung_jwb: string | null;
 }

@@ -24,7 +24,7 @@ import {
   readObject,
   type WireObject,
 } from './fields.js';
-import { hashIdentity, maskIdentity, type NpwpHolder, normalizeNpwp } from './identity.js';
+import { hashIdentity, maskIdentity, type NpwpHolder, normalizeNpwp, personNikFacts } from './identity.js';
 
 const NO_FIELDS: WireObject = Object.freeze({});
 
@@ -57,6 +57,8 @@ function mapList<T>(
 
 function shareholder(o: WireObject, path: string, i: number, s: BusinessScope): Shareholder {
   const identity = idOrCode(o.no_identitas_pemegang_saham, `${path}.no_identitas_pemegang_saham`, s.placeholders);
+  const type = idOrCode(o.jns_identitas_pemegang_saham, `${path}.jns_identitas_pemegang_saham`, s.placeholders);
+  const nik = personNikFacts(type, identity, s.piiKey);
   return {
     nib: s.nib,
     seq: i + 1,
@@ -64,13 +66,11 @@ function shareholder(o: WireObject, path: string, i: number, s: BusinessScope): 
     flag_asing: idOrCode(o.flag_asing, `${path}.flag_asing`, s.placeholders),
     nama_pemegang_saham: emptyToNull(o.nama_pemegang_saham),
     jabatan_pemegang_saham: emptyToNull(o.jabatan_pemegang_saham),
-    jns_identitas_pemegang_saham: idOrCode(
-      o.jns_identitas_pemegang_saham,
-      `${path}.jns_identitas_pemegang_saham`,
-      s.placeholders,
-    ),
+    jns_identitas_pemegang_saham: type,
     no_identitas_hash: hashIdentity(identity, s.piiKey),
     no_identitas_masked: maskIdentity(identity),
+    no_identitas_province: nik.province,
+    no_identitas_issues: nik.issues,
     npwp_hash: normalizeNpwp(o.npwp_pemegang_saham, s.piiKey).hash,
     total_modal_pemegang: parseDecimal(o.total_modal_pemegang),
     negara_asal_pemegang_saham: idOrCode(
@@ -83,19 +83,19 @@ function shareholder(o: WireObject, path: string, i: number, s: BusinessScope): 
 
 function person(o: WireObject, path: string, i: number, s: BusinessScope): PersonInCharge {
   const identity = idOrCode(o.no_identitas_penanggung_jwb, `${path}.no_identitas_penanggung_jwb`, s.placeholders);
+  const type = idOrCode(o.jns_identitas_penanggung_jwb, `${path}.jns_identitas_penanggung_jwb`, s.placeholders);
+  const nik = personNikFacts(type, identity, s.piiKey);
   return {
     nib: s.nib,
     seq: i + 1,
     nama_penanggung_jwb: emptyToNull(o.nama_penanggung_jwb),
     jabatan_penanggung_jwb: emptyToNull(o.jabatan_penanggung_jwb),
     flag_asing: idOrCode(o.flag_asing, `${path}.flag_asing`, s.placeholders),
-    jns_identitas_penanggung_jwb: idOrCode(
-      o.jns_identitas_penanggung_jwb,
-      `${path}.jns_identitas_penanggung_jwb`,
-      s.placeholders,
-    ),
+    jns_identitas_penanggung_jwb: type,
     no_identitas_hash: hashIdentity(identity, s.piiKey),
     no_identitas_masked: maskIdentity(identity),
+    no_identitas_province: nik.province,
+    no_identitas_issues: nik.issues,
     npwp_hash: normalizeNpwp(o.npwp_penanggung_jwb, s.piiKey).hash,
     kebangsaan_penanggung_jwb: emptyToNull(o.kebangsaan_penanggung_jwb),
   };

@@ -71,6 +71,21 @@ export function nikFacts(raw: unknown, piiKey: string): NikFacts {
   return facts;
 }
 
+/** Identity types (OSS list L4) whose number is a NIK: '01' KTP, or the type written out. */
+const NIK_IDENTITY_TYPES = new Set(['01', 'KTP', 'NIK', 'E-KTP']);
+
+/** The structure facts of a person's identity number when its type says it is a NIK (else no facts, no issues). */
+export function personNikFacts(
+  identityType: unknown,
+  raw: unknown,
+  piiKey: string,
+): Pick<NikFacts, 'province' | 'issues'> {
+  const type = typeof identityType === 'string' ? identityType.trim().toUpperCase() : null;
+  if (type === null || !NIK_IDENTITY_TYPES.has(type)) return { province: null, issues: [] };
+  const { province, issues } = nikFacts(raw, piiKey);
+  return { province, issues };
+}
+
 /** Who holds an NPWP, when the caller knows it (jenis_pelaku_usaha): it decides whether a NIK-form NPWP is a problem. */
 export type NpwpHolder = 'entity' | 'individual' | 'unknown';
 

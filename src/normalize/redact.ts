@@ -76,6 +76,7 @@ function copyObject(o: WireObject): WireObject {
     if (r === Redaction.Copy) {
       const v = o[k];
       if (typeof v === 'object' && v !== null) out[k] = copy(v);
+      else if (typeof v === 'string' && v.length >= 16) out[k] = maskLoneNiks(v);
     } else if (r === Redaction.Identity) out[k] = maskIdentityValue(o[k]);
     else if (r === Redaction.Npwp) out[k] = maskNpwpValue(o[k]);
     else delete out[k];
@@ -87,9 +88,18 @@ function copyArray(a: unknown[]): unknown[] {
   const out: unknown[] = new Array(a.length);
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
-    out[i] = typeof v === 'object' && v !== null ? copy(v) : v;
+    out[i] = typeof v === 'object' && v !== null ? copy(v) : typeof v === 'string' && v.length >= 16 ? maskLoneNiks(v) : v;
   }
   return out;
+}
+
+/** A run of exactly 16 digits: the shape of a NIK (OSS ids hold longer runs, NIBs and phone numbers shorter ones). */
+const LONE_NIK = /(?<!\d)\d{16}(?!\d)/;
+const LONE_NIKS = new RegExp(LONE_NIK.source, 'g');
+
+/** Free text (a note, an address) that quotes a NIK keeps it only masked. */
+function maskLoneNiks(v: string): string {
+  return LONE_NIK.test(v) ? v.replace(LONE_NIKS, maskDigitsInside) : v;
 }
 
 function copy(v: unknown): unknown {
@@ -106,6 +116,8 @@ function copy(v: unknown): unknown {
  *   masked, separators kept; entity NPWPs stay as received;
  * - personal fields of the OSS user who processed the NIB (*_user_proses: birth date and place, address, phone, e-mail,
  *   religion, marital status, occupation, region) → dropped; jenis_id, no_id (masked), nama and jns_kelamin are kept;
+ * - a run of exactly 16 digits (a NIK's shape) inside any other text field → masked, so free text quoting a NIK
+ *   ("pemilik NIK 3317…") keeps no full NIK;
  * - a payload that is a bare string has any run of 16+ digits masked.
  * Unknown fields are kept. Never throws on JSON data.
  */

@@ -22,6 +22,7 @@ export const NIB_FORMAT: Rule = {
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan'],
       message:
         'NIB pada kemitraan {entity_id} tidak sah: {ringkasan}. NIB harus 13 digit angka; cocokkan dengan dokumen kesepakatan dan data OSS.',
       sql: (ctx) => `
@@ -50,6 +51,7 @@ export const NIB_FORMAT: Rule = {
     },
     {
       entityType: 'pelaku_usaha',
+      reads: ['pelaku_usaha'],
       message: 'NIB {nib} ({nama}) tidak sah: {alasan}. NIB harus 13 digit angka.',
       sql: (ctx) => `
         select p.nib as entity_id,
@@ -72,6 +74,7 @@ export const NPWP_FORMAT: Rule = {
   checks: [
     {
       entityType: 'pelaku_usaha',
+      reads: ['pelaku_usaha'],
       message: 'NPWP pelaku usaha {nama} (NIB {entity_id}) tidak sah: "{npwp_perseroan_raw}" {alasan}.',
       sql: (ctx) => `
         select p.nib as entity_id,
@@ -99,6 +102,7 @@ export const NPWP_MULTI_NIB: Rule = {
   checks: [
     {
       entityType: 'pelaku_usaha',
+      reads: ['pelaku_usaha'],
       message:
         'NPWP {npwp} milik {nama} (NIB {entity_id}) juga dipakai oleh NIB aktif lain: {nib_lain}. Satu NPWP seharusnya memiliki satu NIB.',
       sql: (ctx) => `
@@ -125,37 +129,75 @@ export const NPWP_MULTI_NIB: Rule = {
   ],
 };
 
+/** The problems of a NIK as a text[]: its stored issues, plus 'province' when its province code is not known. */
+const nikProblems = (ctx: RuleSqlContext, issues: string, province: string) =>
+  `${issues} || case when ${province} is not null and not (${province} = any(${textArray(ctx.reference.provinces)}))
+                     then array['province'] else '{}'::text[] end`;
+
+/** Indonesian text of the problems of a NIK (`nikProblems`), joined with '; '. */
+const nikProblemText = (problems: string, province: string) => `array_to_string(array(
+  select case i when 'length' then 'bukan 16 digit angka'
+                when 'month' then 'bulan lahir (digit 9–10) bukan 01–12'
+                when 'day' then 'tanggal lahir (digit 7–8) bukan 01–31 atau 41–71'
+                when 'serial' then 'nomor urut (4 digit terakhir) 0000'
+                when 'province' then 'kode provinsi ' || ${province} || ' tidak dikenal'
+                else i end
+    from unnest(${problems}) i), '; ')`;
+
 export const NIK_INVALID: Rule = {
   code: 'NIK_INVALID',
   severity: 'warning',
-  title: 'NIK mitra perorangan tidak sah',
+  title: 'NIK tidak sah',
   description:
-    'NIK mitra perorangan bukan 16 digit, bulan lahirnya bukan 01–12, tanggal lahirnya bukan 01–31 atau 41–71, nomor urutnya 0000, atau kode provinsinya tidak dikenal. NIK tidak pernah ditampilkan utuh.',
+    'NIK mitra perorangan, pemegang saham atau penanggung jawab (KTP) bukan 16 digit, bulan lahirnya bukan 01–12, tanggal lahirnya bukan 01–31 atau 41–71, nomor urutnya 0000, atau kode provinsinya tidak dikenal. NIK tidak pernah ditampilkan utuh.',
   timeBased: false,
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan'],
       message: 'NIK mitra perorangan {nama_umkm} pada kemitraan {entity_id} ({nik_umkm_masked}) tidak sah: {alasan}.',
       sql: (ctx: RuleSqlContext) => `
         select k.id_kemitraan as entity_id,
                jsonb_build_object('nik_umkm_masked', k.nik_umkm_masked, 'nama_umkm', k.nama_umkm, 'masalah', to_jsonb(x.masalah),
                                   'kode_provinsi', k.nik_umkm_province) as evidence,
-               jsonb_build_object('alasan', array_to_string(array(
-                 select case i when 'length' then 'bukan 16 digit angka'
-                               when 'month' then 'bulan lahir (digit 9–10) bukan 01–12'
-                               when 'day' then 'tanggal lahir (digit 7–8) bukan 01–31 atau 41–71'
-                               when 'serial' then 'nomor urut (4 digit terakhir) 0000'
-                               when 'province' then 'kode provinsi ' || k.nik_umkm_province || ' tidak dikenal'
-                               else i end
-                   from unnest(x.masalah) i), '; ')) as params,
+               jsonb_build_object('alasan', ${nikProblemText('x.masalah', 'k.nik_umkm_province')}) as params,
                null::text[] as related
           from kemitraan k
-          cross join lateral (
-            select k.nik_umkm_issues || case when k.nik_umkm_province is not null
-                                               and not (k.nik_umkm_province = any(${textArray(ctx.reference.provinces)}))
-                                             then array['province'] else '{}'::text[] end as masalah
-          ) x
+          cross join lateral (select ${nikProblems(ctx, 'k.nik_umkm_issues', 'k.nik_umkm_province')} as masalah) x
          where k.deleted_at is null and ${ctx.inScope('kemitraan', 'k.id_kemitraan')} and cardinality(x.masalah) > 0`,
+    },
+    {
+      // The KTP numbers of the NIB document's people: the finding is the business's, the evidence names each person.
+      entityType: 'pelaku_usaha',
+      reads: ['pelaku_usaha', 'pemegang_saham', 'penanggung_jawab'],
+      message: 'NIK pada dokumen NIB {entity_id} ({nama}) tidak sah: {ringkasan}.',
+      sql: (ctx: RuleSqlContext) => `
+        with people as (
+          select s.nib, 1 as urut, s.seq, 'pemegang saham' as peran, s.nama_pemegang_saham as nama,
+                 s.no_identitas_masked as masked, s.no_identitas_province as provinsi, s.no_identitas_issues as issues
+            from pemegang_saham s
+           where s.deleted_at is null and ${ctx.inScope('pelaku_usaha', 's.nib')}
+             and (cardinality(s.no_identitas_issues) > 0 or not (s.no_identitas_province = any(${textArray(ctx.reference.provinces)})))
+          union all
+          select j.nib, 2, j.seq, 'penanggung jawab', j.nama_penanggung_jwb, j.no_identitas_masked, j.no_identitas_province,
+                 j.no_identitas_issues
+            from penanggung_jawab j
+           where j.deleted_at is null and ${ctx.inScope('pelaku_usaha', 'j.nib')}
+             and (cardinality(j.no_identitas_issues) > 0 or not (j.no_identitas_province = any(${textArray(ctx.reference.provinces)})))
+        ), bad as (
+          select o.*, ${nikProblems(ctx, 'o.issues', 'o.provinsi')} as masalah from people o
+        )
+        select p.nib as entity_id,
+               jsonb_build_object('orang', jsonb_agg(jsonb_build_object('peran', b.peran, 'nama', b.nama,
+                 'no_identitas_masked', b.masked, 'kode_provinsi', b.provinsi, 'masalah', to_jsonb(b.masalah))
+                 order by b.urut, b.seq)) as evidence,
+               jsonb_build_object('nama', coalesce(p.nama_perseroan, '-'), 'ringkasan', string_agg(b.peran || ' '
+                 || coalesce(b.nama, '-') || ' (' || coalesce(b.masked, '-') || '): ' || ${nikProblemText('b.masalah', 'b.provinsi')},
+                 '; ' order by b.urut, b.seq)) as params,
+               null::text[] as related
+          from bad b
+          join pelaku_usaha p on p.nib = b.nib and p.deleted_at is null
+         group by p.nib, p.nama_perseroan`,
     },
   ],
 };
@@ -163,7 +205,7 @@ export const NIK_INVALID: Rule = {
 /** One KD_DAERAH_INVALID check: a region code column of a table whose rows are the finding's entity. */
 function regionCheck(
   entityType: 'kemitraan' | 'pelaku_usaha' | 'perizinan',
-  table: string,
+  table: 'kemitraan' | 'pelaku_usaha' | 'perizinan',
   idColumn: string,
   codeColumn: string,
   adminLevel: boolean,
@@ -171,6 +213,7 @@ function regionCheck(
 ) {
   return {
     entityType,
+    reads: [table],
     message: `Kode wilayah ${codeColumn} {kode} pada ${what} {entity_id} tidak sah: {alasan}.`,
     sql: (ctx: RuleSqlContext) => `
       select t.${idColumn} as entity_id,
@@ -197,6 +240,7 @@ export const KD_DAERAH_INVALID: Rule = {
     regionCheck('perizinan', 'perizinan', 'id_izin', 'kd_daerah', true, 'izin'),
     {
       entityType: 'proyek',
+      reads: ['proyek_lokasi', 'proyek'],
       message: 'Kode wilayah lokasi proyek {entity_id} tidak sah: {alasan}.',
       sql: (ctx) => `
         select l.id_proyek as entity_id,
@@ -225,6 +269,7 @@ export const KBLI_INVALID: Rule = {
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan'],
       message: 'KBLI pada kemitraan {entity_id} tidak sah: {alasan}.',
       sql: (ctx) => `
         select k.id_kemitraan as entity_id,
@@ -243,6 +288,7 @@ export const KBLI_INVALID: Rule = {
     },
     {
       entityType: 'proyek',
+      reads: ['proyek', 'proyek_produk'],
       message: 'KBLI pada proyek {entity_id} (NIB {nib}) tidak sah: {alasan}.',
       sql: (ctx) => `
         select pr.id_proyek as entity_id,
@@ -276,13 +322,14 @@ interface DateProblem {
  */
 function dateCheck(
   entityType: 'kemitraan' | 'pelaku_usaha' | 'proyek' | 'perizinan',
-  table: string,
+  table: 'kemitraan' | 'pelaku_usaha' | 'proyek' | 'perizinan',
   idColumn: string,
   message: string,
   problems: (ctx: RuleSqlContext) => DateProblem[],
 ) {
   return {
     entityType,
+    reads: [table],
     message,
     sql: (ctx: RuleSqlContext) => {
       const list = problems(ctx);
@@ -370,3 +417,14 @@ export const DATE_INCONSISTENT: Rule = {
     ]),
   ],
 };
+
+/** The Identity and format rules, in catalogue order. A new rule of this family is added here. */
+export const IDENTITY_RULES: readonly Rule[] = [
+  NIB_FORMAT,
+  NPWP_FORMAT,
+  NPWP_MULTI_NIB,
+  NIK_INVALID,
+  KD_DAERAH_INVALID,
+  KBLI_INVALID,
+  DATE_INCONSISTENT,
+];

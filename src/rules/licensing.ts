@@ -13,6 +13,7 @@ export const RISK_LICENCE_MISSING: Rule = {
   checks: [
     {
       entityType: 'proyek',
+      reads: ['proyek', 'perizinan'],
       message:
         'Proyek {entity_id} (NIB {nib}, KBLI {kbli}) berisiko {risiko} tetapi tidak memiliki {izin_wajib} dalam daftar perizinannya; {checklist}.',
       sql: (ctx) => `
@@ -46,6 +47,7 @@ export const LICENCE_STATUS_UNKNOWN: Rule = {
   checks: [
     {
       entityType: 'perizinan',
+      reads: ['perizinan'],
       message:
         'Izin {entity_id} ({nama_izin}, NIB {nib}) berstatus kode {kd_status} "{uraian_status}", yang tidak terdapat dalam tabel status PIA (Lampiran 10); pastikan status sebenarnya di OSS.',
       sql: (ctx) => `
@@ -70,6 +72,7 @@ export const LOCATION_OUTSIDE_REGION: Rule = {
   checks: [
     {
       entityType: 'proyek',
+      reads: ['proyek_lokasi', 'proyek'],
       message:
         'Koordinat lokasi proyek {entity_id} tidak berada di {wilayah_nama} walaupun kode wilayahnya di sana: {alasan}.',
       sql: (ctx: RuleSqlContext) => {
@@ -111,6 +114,7 @@ export const INVESTMENT_STATUS_INCONSISTENT: Rule = {
   checks: [
     {
       entityType: 'pelaku_usaha',
+      reads: ['pelaku_usaha', 'pemegang_saham'],
       message: 'Pelaku usaha {nama} (NIB {entity_id}) berstatus {status} tetapi {uraian}.',
       sql: (ctx) => `
         with f as (
@@ -139,3 +143,11 @@ export const INVESTMENT_STATUS_INCONSISTENT: Rule = {
     },
   ],
 };
+
+/** The Licensing (perizinan) rules, in catalogue order. A new rule of this family is added here. */
+export const LICENSING_RULES: readonly Rule[] = [
+  RISK_LICENCE_MISSING,
+  LICENCE_STATUS_UNKNOWN,
+  LOCATION_OUTSIDE_REGION,
+  INVESTMENT_STATUS_INCONSISTENT,
+];

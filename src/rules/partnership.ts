@@ -20,6 +20,7 @@ export const PARTNER_NIB_NOT_FOUND: Rule = {
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan', 'nib_not_found'],
       message:
         'NIB {ringkasan} pada kemitraan {entity_id} tidak ditemukan di OSS (inqueryNIB: "Data NIB tidak ditemukan"); keberadaan pihak ini perlu diverifikasi.',
       sql: (ctx) => `
@@ -48,6 +49,7 @@ export const PARTNER_NIB_INACTIVE: Rule = {
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan', 'pelaku_usaha'],
       message:
         'Pada kemitraan {entity_id}, {ringkasan} di OSS; kemitraan dengan pelaku usaha yang NIB-nya dibekukan atau dicabut tidak dapat berjalan sah.',
       sql: (ctx) => `
@@ -78,6 +80,7 @@ export const PARTNER_NOT_UMKM: Rule = {
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan', 'pelaku_usaha'],
       message: 'Mitra UMKM ({pihak}) {uraian}.',
       sql: (ctx) => `
         select k.id_kemitraan as entity_id,
@@ -113,6 +116,7 @@ export const UB_NOT_LARGE: Rule = {
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan', 'pelaku_usaha'],
       message:
         'Usaha besar pada kemitraan {entity_id} (NIB {nib_ub}, {nama_ub}) tercatat berskala {skala} di OSS, bukan Besar (04); kemitraan UMKM mensyaratkan mitra usaha besar.',
       sql: (ctx) => `
@@ -137,6 +141,7 @@ export const UMKM_OUTSIDE_REGION: Rule = {
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan', 'pelaku_usaha'],
       message:
         'Mitra UMKM (NIB {nib_umkm}, {nama_umkm}) pada kemitraan {entity_id} berdomisili di luar {wilayah_nama} (kode domisili {perseroan_daerah_id}, {domisili}); kemitraan ini tidak dihitung sebagai kemitraan dengan UMKM lokal.',
       sql: (ctx) => {
@@ -168,6 +173,7 @@ export const PARTNER_AFFILIATED: Rule = {
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan', 'pelaku_usaha', 'pemegang_saham', 'penanggung_jawab'],
       message:
         'Usaha besar dan mitra UMKM pada kemitraan {entity_id} ({pihak}) memiliki identitas yang sama: {ringkasan}. UMKM tidak berdiri sendiri, sehingga kemitraan ini tidak memenuhi syarat.',
       sql: (ctx) => {
@@ -240,6 +246,7 @@ export const SCALE_VS_CAPITAL: Rule = {
   checks: [
     {
       entityType: 'pelaku_usaha',
+      reads: ['pelaku_usaha', 'proyek'],
       message:
         'Pelaku usaha {nama} (NIB {entity_id}) tercatat berskala {skala_oss}, tetapi modal usahanya {modal} (investasi {jumlah_proyek} proyek di luar tanah dan bangunan) termasuk skala {skala_hitung_label} menurut PP 7/2021.',
       sql: (ctx) => `
@@ -275,6 +282,7 @@ export const FLAG_UMK_VS_SCALE: Rule = {
   checks: [
     {
       entityType: 'pelaku_usaha',
+      reads: ['pelaku_usaha'],
       message:
         'Pelaku usaha {nama} (NIB {entity_id}) bertanda flag_umk = {flag_umk} tetapi berskala {skala}; penanda UMK dan skala usaha di OSS saling bertentangan.',
       sql: (ctx) => `
@@ -299,6 +307,7 @@ export const VALUE_IMPLAUSIBLE: Rule = {
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan', 'pelaku_usaha'],
       message: 'Nilai kemitraan {entity_id} ({pihak}) tidak wajar: {uraian}.',
       sql: (ctx) => {
         const sales = ctx.config.scale_ceilings.annual_sales;
@@ -384,6 +393,7 @@ export const PATTERN_KBLI_MISMATCH: Rule = {
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan'],
       message: 'Pola {pola} pada kemitraan {entity_id} ({pihak}) tidak sesuai dengan KBLI para pihak: {alasan}.',
       sql: (ctx) => {
         const problems = patternProblems(ctx);
@@ -426,6 +436,7 @@ export const NO_REALISATION: Rule = {
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan', 'kemitraan_realisasi'],
       message:
         'Kemitraan {entity_id} ({pihak}) berstatus Berjalan sejak {tgl_mulai}, tetapi belum ada realisasi (LKPM) yang dilaporkan untuk triwulan mana pun sejak itu, padahal triwulan penuh pertamanya ({triwulan_penuh_pertama}) sudah berakhir.',
       // The anti-join finds the few partnerships without a valued realisation first; only those get the list of the
@@ -469,6 +480,7 @@ export const REALISATION_EXCEEDS: Rule = {
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan', 'kemitraan_realisasi'],
       message: 'Realisasi kemitraan {entity_id} ({pihak}) melebihi kesepakatan: {alasan}.',
       sql: (ctx) => `
         select k.id_kemitraan as entity_id,
@@ -518,6 +530,7 @@ export const DUPLICATE_PARTNERSHIP: Rule = {
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan'],
       message:
         'Kemitraan {entity_id} ({pihak}, pola {pola}, {periode}) tumpang tindih dengan kesepakatan lain untuk pihak dan pola yang sama: {ringkasan}. Kemungkinan tercatat ganda.',
       sql: (ctx) => `
@@ -564,6 +577,7 @@ export const AWAITING_APPROVAL_STALE: Rule = {
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan'],
       message:
         'Kemitraan {entity_id} ({pihak}) menunggu persetujuan mitra sejak {tgl_pengajuan}, sudah {hari_menunggu} hari (batas {batas_hari} hari); tindak lanjuti dengan kedua pihak.',
       sql: (ctx) => `
@@ -591,6 +605,7 @@ export const EXPIRED_STILL_ACTIVE: Rule = {
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan'],
       message:
         'Kemitraan {entity_id} ({pihak}) masih berstatus Berjalan (03), padahal berakhir pada {tgl_berakhir} ({hari_lewat} hari yang lalu); perpanjangan atau penutupan belum dicatat di OSS.',
       sql: (ctx) => `
@@ -614,6 +629,7 @@ export const PARTNER_NAME_MISMATCH: Rule = {
   checks: [
     {
       entityType: 'kemitraan',
+      reads: ['kemitraan', 'pelaku_usaha', 'proyek'],
       message: 'Nama pihak pada kemitraan {entity_id} berbeda dengan nama di OSS: {ringkasan}.',
       sql: (ctx) => `
         select k.id_kemitraan as entity_id,
@@ -650,6 +666,7 @@ export const REQUIRED_PARTNERSHIP_MISSING: Rule = {
   checks: [
     {
       entityType: 'pelaku_usaha',
+      reads: ['pelaku_usaha', 'kemitraan', 'change_history'],
       message: 'Usaha besar {nama} (NIB {entity_id}) wajib bermitra (BUPM kd_dni {kd_dni_teks}), tetapi {uraian}.',
       sql: (ctx) => {
         const req = ctx.config.required_partnership;
@@ -697,3 +714,24 @@ export const REQUIRED_PARTNERSHIP_MISSING: Rule = {
     },
   ],
 };
+
+/** The Partnership (kemitraan) rules, in catalogue order. A new rule of this family is added here. */
+export const PARTNERSHIP_RULES: readonly Rule[] = [
+  PARTNER_NIB_NOT_FOUND,
+  PARTNER_NIB_INACTIVE,
+  PARTNER_NOT_UMKM,
+  UB_NOT_LARGE,
+  UMKM_OUTSIDE_REGION,
+  PARTNER_AFFILIATED,
+  SCALE_VS_CAPITAL,
+  FLAG_UMK_VS_SCALE,
+  VALUE_IMPLAUSIBLE,
+  PATTERN_KBLI_MISMATCH,
+  NO_REALISATION,
+  REALISATION_EXCEEDS,
+  DUPLICATE_PARTNERSHIP,
+  AWAITING_APPROVAL_STALE,
+  EXPIRED_STILL_ACTIVE,
+  PARTNER_NAME_MISMATCH,
+  REQUIRED_PARTNERSHIP_MISSING,
+];

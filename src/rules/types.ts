@@ -2,6 +2,25 @@ import type { EntityType } from '../domain/glossary.js';
 import type { RuleConfig } from './config.js';
 
 export const SEVERITIES = ['error', 'warning', 'info'] as const;
+
+/**
+ * The tables rule SQL may read. A trigger logs every change to them (entity_changes), and an incremental evaluation
+ * re-evaluates a rule for the entities a change to a table it reads can affect.
+ */
+export const READ_TABLES = [
+  'kemitraan',
+  'kemitraan_realisasi',
+  'pelaku_usaha',
+  'pemegang_saham',
+  'penanggung_jawab',
+  'proyek',
+  'proyek_lokasi',
+  'proyek_produk',
+  'perizinan',
+  'nib_not_found',
+  'change_history',
+] as const;
+export type ReadTable = (typeof READ_TABLES)[number];
 /** error: the partnership or licence does not meet a legal condition; warning: inconsistent data to check; info: worth a look. */
 export type Severity = (typeof SEVERITIES)[number];
 
@@ -47,6 +66,8 @@ export interface RuleSqlContext {
  */
 export interface RuleCheck {
   entityType: EntityType;
+  /** Every table its SQL reads: the evaluation scope follows from them (src/verification/scope.ts). */
+  reads: readonly ReadTable[];
   /**
    * Indonesian message for the verifier; `{name}` is replaced by params.name, else evidence.name (top level), and
    * `{entity_id}` by the entity's id. A missing value prints '-'.
@@ -55,7 +76,7 @@ export interface RuleCheck {
   sql(ctx: RuleSqlContext): string;
 }
 
-/** A discrepancy rule of the catalogue (shared/contracts/discrepancy-rules.md). */
+/** A discrepancy rule of the catalogue. */
 export interface Rule {
   /** Stable identifier used by analysts and exports. */
   code: string;

@@ -1,5 +1,5 @@
 /** Texts about findings for people: the sync summary block and the Indonesian labels of statuses and severities. */
-import type { FindingCounts, ResolveGuardOutcome } from './evaluate.js';
+import type { FindingCounts, ResolveGuardOutcome } from './report.js';
 
 /** Indonesian labels of finding statuses (exports and the CLI). */
 export const STATUS_LABELS: Readonly<Record<string, string>> = {

@@ -1,11 +1,11 @@
 /*
- * Incremental evaluation: what a change re-evaluates (the scope expansion), time-based rules without any change,
- * deleted rows, the resolve guard, idempotent re-evaluation, and changedInRun over the store's bookkeeping columns.
- * Each test seeds its own small world in a transaction and rolls it back.
+ * Incremental evaluation: what a change re-evaluates (the scope derived from the change log and the tables each rule
+ * reads), time-based rules without any change, deleted rows, the resolve guard, idempotent re-evaluation, and the
+ * change log the database writes. Each test seeds its own small world in a transaction and rolls it back.
  */
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { changedInRun, type EvaluationScope, evaluateFindingsReport } from '../../src/verification/evaluate.js';
+import { evaluatePending } from '../../src/verification/evaluate.js';
 import { transitionFinding } from '../../src/verification/lifecycle.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
@@ -16,7 +16,6 @@ const UMKM = '8120000000002';
 const K1 = 'K-202401050930001230001';
 const K2 = 'K-202402050930001230002';
 const META = { content_hash: 'fixture', source: 'test' };
-const NOTHING: EvaluationScope = { kemitraan: [], nibs: [], izin: [] };
 
 let t: TestDatabase;
 
@@ -79,14 +78,22 @@ async function inWorld(fn: (db: Knex) => Promise<void>): Promise<void> {
   }
 }
 
-const evaluate = (db: Knex, scope: EvaluationScope, opts: { now?: Date; force?: boolean; runId?: number } = {}) =>
-  evaluateFindingsReport(db, {
+/** evaluatePending: what changed since the last evaluation, or everything with 'all'. */
+const evaluate = (db: Knex, scope: 'all' | 'pending', opts: { now?: Date; force?: boolean; runId?: number } = {}) =>
+  evaluatePending(db, {
     runId: opts.runId ?? null,
-    scope,
     now: opts.now ?? NOW,
     kdDaerah: '3317',
+    all: scope === 'all',
     force: opts.force === true,
   });
+
+/** A write the change log does not see (triggers off for it): outside every logged change's reach. */
+async function unlogged(db: Knex, write: () => Promise<unknown>): Promise<void> {
+  await db.raw('set local session_replication_role = replica');
+  await write();
+  await db.raw('set local session_replication_role = origin');
+}
 
 const statuses = async (db: Knex, rule: string) =>
   Object.fromEntries(
@@ -104,11 +111,13 @@ describe('incremental evaluation', () => {
   it('a changed NIB re-evaluates the partnerships that reference it, and only the scope is evaluated', async () => {
     await inWorld(async (db) => {
       await evaluate(db, 'all');
-      await db('pelaku_usaha').where({ nib: UMKM }).update({ skala_usaha: '04', flag_umk: 'N' });
+      await unlogged(db, () => db('pelaku_usaha').where({ nib: UMKM }).update({ skala_usaha: '04' }));
       // A scope that does not reach the UMKM leaves its partnership alone.
-      const other = await evaluate(db, { ...NOTHING, nibs: [UB2] });
+      await db('pelaku_usaha').where({ nib: UB2 }).update({ nama_perseroan: 'USAHA 05 BARU' });
+      const other = await evaluate(db, 'pending');
       expect(other.counts.PARTNER_NOT_UMKM?.new).toBe(0);
-      const r = await evaluate(db, { ...NOTHING, nibs: [UMKM] });
+      await db('pelaku_usaha').where({ nib: UMKM }).update({ flag_umk: 'N' });
+      const r = await evaluate(db, 'pending');
       expect(r.scopeSizes).toMatchObject({ kemitraan: 1, pelaku_usaha: 2 });
       expect(await statuses(db, 'PARTNER_NOT_UMKM')).toEqual({ [K1]: 'open' });
     });
@@ -126,7 +135,7 @@ describe('incremental evaluation', () => {
 
       await db('pelaku_usaha').where({ nib: UB2 }).update({ npwp_hash: 'npwp-new' });
       await db('kemitraan').where({ id_kemitraan: K2 }).update({ pola_kemitraan: '06' });
-      await evaluate(db, { kemitraan: [K2], nibs: [UB2], izin: [] });
+      await evaluate(db, 'pending');
       expect(await statuses(db, 'NPWP_MULTI_NIB')).toEqual({ [UB]: 'resolved', [UB2]: 'resolved' });
       expect(await statuses(db, 'DUPLICATE_PARTNERSHIP')).toEqual({ [K1]: 'resolved', [K2]: 'resolved' });
     });
@@ -151,7 +160,7 @@ describe('incremental evaluation', () => {
       });
       // REQUIRED_PARTNERSHIP_MISSING is time-based (12-month grace), so it is evaluated region-wide anyway;
       // the scope must still contain the old UB for the data rules that read it.
-      const r = await evaluate(db, { ...NOTHING, kemitraan: [K1] });
+      const r = await evaluate(db, 'pending');
       expect(r.scopeSizes).toMatchObject({ pelaku_usaha: 2 });
       expect(await statuses(db, 'REQUIRED_PARTNERSHIP_MISSING')).toEqual({ [UB]: 'open' });
     });
@@ -163,10 +172,10 @@ describe('incremental evaluation', () => {
       await evaluate(db, 'all');
       expect(await statuses(db, 'EXPIRED_STILL_ACTIVE')).toEqual({});
       const later = new Date('2024-07-25T03:00:00Z');
-      expect((await evaluate(db, NOTHING, { now: later })).counts.EXPIRED_STILL_ACTIVE?.new).toBe(1);
+      expect((await evaluate(db, 'pending', { now: later })).counts.EXPIRED_STILL_ACTIVE?.new).toBe(1);
       // OSS extends the agreement: the next (empty) evaluation resolves it.
       await db('kemitraan').where({ id_kemitraan: K1 }).update({ tgl_berakhir: '2024-12-31' });
-      expect((await evaluate(db, NOTHING, { now: later })).counts.EXPIRED_STILL_ACTIVE?.resolved).toBe(1);
+      expect((await evaluate(db, 'pending', { now: later })).counts.EXPIRED_STILL_ACTIVE?.resolved).toBe(1);
     });
   });
 
@@ -179,7 +188,7 @@ describe('incremental evaluation', () => {
       await transitionFinding(db, Number(k2.id), { to: 'in_review', by: 'Agus' });
       await transitionFinding(db, Number(k2.id), { to: 'dismissed', by: 'Agus', note: 'nilai diisi kemudian' });
       await db('kemitraan').whereIn('id_kemitraan', [K1, K2]).update({ deleted_at: db.fn.now() });
-      await evaluate(db, { ...NOTHING, kemitraan: [K1, K2] });
+      await evaluate(db, 'pending');
       expect(await statuses(db, 'VALUE_IMPLAUSIBLE')).toEqual({ [K1]: 'resolved', [K2]: 'dismissed' });
     });
   });
@@ -223,19 +232,55 @@ describe('incremental evaluation', () => {
     });
   });
 
-  it('changedInRun reads what a run wrote from the bookkeeping columns', async () => {
+  it('evaluatePending covers what was written, from the change log the database keeps', async () => {
     await inWorld(async (db) => {
+      await evaluate(db, 'all');
       const [run] = await db('sync_runs').insert({ trigger: 'manual', status: 'succeeded' }).returning('id');
       const runId = Number(run.id);
-      await db('kemitraan').where({ id_kemitraan: K1 }).update({ last_run_id: runId });
+      await db('kemitraan').where({ id_kemitraan: K1 }).update({ nilai_kemitraan: 0, last_run_id: runId });
       await insert(db, 'perizinan', [{ id_izin: 'I-1', nib: UB2, last_run_id: runId }]);
       await db('nib_not_found').insert({ nib: '8129999999999', run_id: runId });
-      const changed = await changedInRun(db, runId);
-      expect(changed.kemitraan).toEqual([K1]);
-      expect(changed.nibs.sort()).toEqual([UB2, '8129999999999']);
-      expect(changed.izin).toEqual(['I-1']);
-      const r = await evaluate(db, changed, { runId });
+      const logged = await db('entity_changes').orderBy('seq').select('tbl', 'keys');
+      // The old and new versions of K1 carry the same keys: one entry.
+      expect(logged.map((e) => e.tbl)).toEqual(['kemitraan', 'perizinan', 'nib_not_found']);
+      expect(logged[0]?.keys).toMatchObject({ id_kemitraan: K1, nib_ub: UB, nib_umkm: UMKM, pola: '02' });
+      const r = await evaluate(db, 'pending', { runId });
+      expect(r.changes).toBe(3);
       expect(r.scopeSizes).toMatchObject({ kemitraan: 1, perizinan: 1 });
+      expect(await statuses(db, 'VALUE_IMPLAUSIBLE')).toEqual({ [K1]: 'open' });
+      expect(Number((await db('entity_changes').count({ n: '*' }))[0]?.n)).toBe(0);
+    });
+  });
+  it('evaluates each rule only for what the tables it reads reach', async () => {
+    await inWorld(async (db) => {
+      await insert(db, 'kemitraan', [partnership(K2, { pola_kemitraan: '06' })]);
+      await evaluate(db, 'all');
+      await db('pelaku_usaha').where({ nib: UMKM }).update({ skala_usaha: '04', flag_umk: 'N' });
+      const r = await evaluate(db, 'pending');
+      // Rules reading the business see both of its agreements; rules reading only kemitraan see none of them.
+      expect(r.scopeByRule).toMatchObject({
+        PARTNER_NOT_UMKM: 2,
+        UB_NOT_LARGE: 2,
+        KBLI_INVALID: 0,
+        PATTERN_KBLI_MISMATCH: 0,
+        DUPLICATE_PARTNERSHIP: 0,
+        NPWP_FORMAT: 2,
+        EXPIRED_STILL_ACTIVE: 'all',
+      });
+      expect(await statuses(db, 'PARTNER_NOT_UMKM')).toEqual({ [K1]: 'open', [K2]: 'open' });
+    });
+  });
+
+  it('goes region-wide above the incremental limit, and consumes what it saw', async () => {
+    await inWorld(async (db) => {
+      await evaluate(db, 'all');
+      await db('kemitraan').where({ id_kemitraan: K1 }).update({ nilai_kemitraan: 0 });
+      await db('pelaku_usaha').whereIn('nib', [UB, UB2]).update({ flag_umk: 'Y' });
+      const r = await evaluatePending(db, { runId: null, now: NOW, kdDaerah: '3317', maxIncremental: 2 });
+      expect(r).toMatchObject({ scopeSizes: 'all', changes: 3 });
+      expect(await statuses(db, 'VALUE_IMPLAUSIBLE')).toEqual({ [K1]: 'open' });
+      expect(await statuses(db, 'FLAG_UMK_VS_SCALE')).toEqual({ [UB]: 'open', [UB2]: 'open' });
+      expect(Number((await db('entity_changes').count({ n: '*' }))[0]?.n)).toBe(0);
     });
   });
 });

@@ -8,7 +8,7 @@ import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntityType } from '../../src/domain/glossary.js';
 import { RULES } from '../../src/rules/index.js';
-import { evaluateFindings } from '../../src/verification/evaluate.js';
+import { evaluatePending } from '../../src/verification/evaluate.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 /** 2024-07-15 10:00 WIB: "today" for the time-based rules. */
@@ -205,7 +205,7 @@ async function withWorld(mutate: (db: Knex) => Promise<unknown>, check: (finding
     await t.db.transaction(async (trx) => {
       await seedBase(trx);
       await mutate(trx);
-      await evaluateFindings(trx, { runId: null, scope: 'all', now: NOW, kdDaerah: '3317' });
+      await evaluatePending(trx, { runId: null, now: NOW, kdDaerah: '3317', all: true });
       check(
         await trx('findings').select('rule_code', 'entity_type', 'entity_id', 'message', 'evidence', 'kd_kecamatan'),
       );
@@ -364,6 +364,46 @@ const CASES: Case[] = [
         nik_umkm_province: '33',
         nik_umkm_issues: [],
       },
+    ),
+  },
+  {
+    rule: 'NIK_INVALID',
+    name: "a shareholder's and a person in charge's KTP NIK (day 00, unknown province), on the business",
+    mutate: all(
+      update('pemegang_saham', { nib: UMKM, seq: 1 }, { no_identitas_province: '33', no_identitas_issues: ['day'] }),
+      update('penanggung_jawab', { nib: UMKM, seq: 1 }, { no_identitas_province: '99', no_identitas_issues: [] }),
+    ),
+    fires: [['pelaku_usaha', UMKM]],
+    message:
+      /pemegang saham SITI AMINAH \(3317\*{8}0002\): tanggal lahir .* bukan 01–31 atau 41–71; penanggung jawab SITI AMINAH \(3317\*{8}0002\): kode provinsi 99 tidak dikenal/,
+    evidence: (e) =>
+      expect(e.orang).toEqual([
+        {
+          peran: 'pemegang saham',
+          nama: 'SITI AMINAH',
+          no_identitas_masked: '3317********0002',
+          kode_provinsi: '33',
+          masalah: ['day'],
+        },
+        {
+          peran: 'penanggung jawab',
+          nama: 'SITI AMINAH',
+          no_identitas_masked: '3317********0002',
+          kode_provinsi: '99',
+          masalah: ['province'],
+        },
+      ]),
+  },
+  {
+    rule: 'NIK_INVALID',
+    name: 'near miss: valid KTP facts of the people, and a deleted shareholder with a bad NIK',
+    mutate: all(
+      update('pemegang_saham', { nib: UB, seq: 1 }, { no_identitas_province: '33', no_identitas_issues: [] }),
+      update(
+        'pemegang_saham',
+        { nib: UMKM, seq: 1 },
+        { no_identitas_province: '33', no_identitas_issues: ['month'], deleted_at: new Date('2024-07-01T00:00:00Z') },
+      ),
     ),
   },
   // KD_DAERAH_INVALID

@@ -1,15 +1,20 @@
-/** The rule table, message templates, SQL literals, rule configuration, lifecycle table and summary: pure code. */
+/**
+ * The rule table (with what each check reads and how the scope links it), message templates, SQL literals, rule
+ * configuration, lifecycle table and summary: pure code.
+ */
 
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STATUS_IZIN } from '../../src/domain/codes.js';
+import { ENTITY_TYPES } from '../../src/domain/glossary.js';
 import { projectRoot } from '../../src/domain/reference.js';
 import { toWibDate } from '../../src/domain/wib.js';
 import {
   DEFAULT_RULE_CONFIG,
   messageSql,
   parseRuleConfig,
+  READ_TABLES,
   RULES,
   renderMessage,
   SEVERITIES,
@@ -19,9 +24,11 @@ import { jsonb, lit, num, textArray } from '../../src/rules/sql.js';
 import { buildRuleContext, loadRuleConfig, loadRuleReference, loadStatusIzin } from '../../src/verification/config.js';
 import type { FindingCounts } from '../../src/verification/evaluate.js';
 import { ALLOWED_TRANSITIONS, transitionProblem } from '../../src/verification/lifecycle.js';
+import { PLACEMENT } from '../../src/verification/placement.js';
+import { LINKS, scopeReads } from '../../src/verification/scope.js';
 import { renderFindingsSummary } from '../../src/verification/summary.js';
 
-/** The catalogue's codes (shared/contracts/discrepancy-rules.md), in its order. */
+/** The catalogue's codes, in its order. */
 const CATALOGUE = [
   'NIB_FORMAT',
   'NPWP_FORMAT',
@@ -110,6 +117,66 @@ describe('the rule table', () => {
   it('writes the region into the SQL of region rules', () => {
     const rule = RULES.find((r) => r.code === 'UMKM_OUTSIDE_REGION');
     expect(rule?.checks[0]?.sql(ctxAll)).toContain(`left(p.perseroan_daerah_id, 4) <> '3317'`);
+  });
+});
+
+/** Sources a statement may name besides the logged tables: the engine's temp tables (eval_*) and reference data. */
+const notLogged = (t: string) => t.startsWith('eval_') || t === 'ref_kbli';
+
+/**
+ * The tables a statement reads: identifiers after `from` or `join` that are not its own CTEs, function calls
+ * (unnest(…)), lateral subqueries or column references (`extract(year from k.tgl_mulai)`).
+ */
+function tablesRead(sql: string): string[] {
+  const ctes = new Set(
+    [...sql.matchAll(/\b([a-z_][a-z0-9_]*)\s+as\s*\(/gi)].map((m) => (m[1] as string).toLowerCase()),
+  );
+  const out = new Set<string>();
+  for (const m of sql.matchAll(/\b(?:from|join)\s+([a-z_][a-z0-9_]*)\b(?!\s*[.(])/gi)) {
+    const name = (m[1] as string).toLowerCase();
+    if (name !== 'lateral' && !ctes.has(name)) out.add(name);
+  }
+  return [...out].sort();
+}
+
+const CHECKS = RULES.flatMap((r) => r.checks.map((c) => [`${r.code} ${c.entityType}`, c] as const));
+
+describe('what the rules read, and the scope links', () => {
+  it('finds the tables of a statement, and only tables', () => {
+    expect(
+      tablesRead(`with ks as (select * from kemitraan k join pelaku_usaha p on p.nib = k.nib_ub), none as (select 1)
+        select extract(year from ks.tgl_mulai) from ks cross join lateral (select 1 from unnest(x) i) v
+        join none on true where k.nib in (select f.nib from nib_not_found f)`),
+    ).toEqual(['kemitraan', 'nib_not_found', 'pelaku_usaha']);
+  });
+
+  it.each(CHECKS)('%s declares every table its SQL reads, and nothing else', (_, check) => {
+    const read = [...new Set([...tablesRead(check.sql(ctxScoped)), ...tablesRead(check.sql(ctxAll))])]
+      .filter((t) => !notLogged(t))
+      .sort();
+    // A table outside READ_TABLES has no change log: a rule reading it would never be re-evaluated on its changes.
+    expect(read.filter((t) => !(READ_TABLES as readonly string[]).includes(t))).toEqual([]);
+    expect([...check.reads].sort()).toEqual(read);
+  });
+
+  it.each(CHECKS)('%s: every table it (or its placement) reads has a scope link for its entity type', (_, check) => {
+    const missing = scopeReads(check).filter((t) => LINKS[check.entityType][t] === undefined);
+    expect(missing, `add LINKS.${check.entityType}.<table> in src/verification/scope.ts`).toEqual([]);
+  });
+
+  it.each(Object.entries(PLACEMENT))('placement of %s declares what it reads', (_, placement) => {
+    expect([...placement.reads].sort()).toEqual(tablesRead(placement.sql('3317')).filter((t) => !notLogged(t)));
+  });
+
+  it('links only entity types and logged tables, each a select of one column of ids', () => {
+    for (const [type, links] of Object.entries(LINKS)) {
+      expect(ENTITY_TYPES).toContain(type);
+      for (const [table, sql] of Object.entries(links)) {
+        expect(READ_TABLES).toContain(table);
+        expect(sql, `${type} ← ${table}`).toMatch(/^\s*select /);
+        expect(tablesRead(sql as string)).toContain('eval_changes');
+      }
+    }
   });
 });
 
