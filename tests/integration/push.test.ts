@@ -1,10 +1,18 @@
 /*
  * The OSS push receiver of `serve` (POST /receiveNIB), with `serve` as a real child process on a real Postgres:
  * a signed push is stored before it is answered and then applied through the store path; a bad token or body gets
- * status "2" and is still kept; a push whose processing fails stays in the inbox, retried with its error count.
+ * status "2" and only a bounded summary of it is kept; rejected pushes are rate-limited per address; a push whose
+ * processing fails stays in the inbox, retried with its error count. The region decision runs on the receiver
+ * in-process (real HTTP, real Postgres).
  */
+import { createHash, randomBytes } from 'node:crypto';
+import { request } from 'node:http';
+import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pushRoutes } from '../../src/http/pushRoutes.js';
 import { pushToken, wibCompactDate } from '../../src/http/pushToken.js';
+import { createLogger } from '../../src/logger.js';
+import { createMetrics } from '../../src/metrics.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { http, type Loose, type ServeProcess, spawnServe, stopAllServe, waitFor } from '../helpers/serveEntry.js';
 
@@ -83,6 +91,61 @@ function dataNib(nib: string, name: string, extra: Record<string, unknown> = {})
 }
 
 const tokenFor = (nib: string, at = new Date()) => pushToken(PUSH_USER, PUSH_PASS, nib, wibCompactDate(at));
+const sha256 = (body: string | Buffer) => createHash('sha256').update(body).digest('hex');
+
+/**
+ * POSTs a raw body from a given loopback source address (127.0.0.0/8 is all local), so a test has its own
+ * rejection budget: the receiver rate-limits rejected pushes per address.
+ */
+function postFrom(
+  from: string,
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): Promise<{ status: number; body: Loose; headers: Record<string, string | string[] | undefined> }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        localAddress: from,
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // not JSON
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** A body of exactly `bytes` bytes: a well-formed dataNIB padded with a long remark that does not compress. */
+function paddedPush(nib: string, bytes: number): string {
+  const base = JSON.stringify(dataNib(nib, 'PT BANJIR DATA', { catatan: '' }));
+  const pad = bytes - Buffer.byteLength(base);
+  return base.replace('"catatan":""', `"catatan":"${randomBytes(pad).toString('base64').slice(0, pad)}"`);
+}
+
+/** A signed document nested `depth` objects deep under one unknown field. */
+function deepPush(nib: string, depth: number): string {
+  const base = JSON.stringify(dataNib(nib, 'PT BERSARANG', { lampiran: 0 }));
+  return base.replace('"lampiran":0', `"lampiran":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}`);
+}
 
 describe('serve: the receiveNIB push receiver', () => {
   let t: TestDatabase;
@@ -172,17 +235,24 @@ describe('serve: the receiveNIB push receiver', () => {
     ['no Token header', undefined, 401, /Token/],
     ['a wrong Token', 'f'.repeat(40), 401, /Token tidak valid/],
     ["another NIB's Token", tokenFor('9120304050699'), 401, /Token tidak valid/],
-  ])('answers "2" to a push with %s, and keeps it as rejected', async (_label, token, httpStatus, reason) => {
+  ])('answers "2" to a push with %s, and keeps only its summary', async (_label, token, httpStatus, reason) => {
     const nib = '9120304050602';
-    const res = await push(dataNib(nib, 'PT TIDAK SAH'), token);
+    const body = dataNib(nib, 'PT TIDAK SAH');
+    const res = await push(body, token);
     expect(res.status).toBe(httpStatus);
     expect(res.body.responreceiveNIB.status).toBe('2');
     expect(res.body.responreceiveNIB.keterangan).toMatch(reason);
     const row = await inboxRow(Number(res.headers.get('x-inbox-id')));
     expect(row).toMatchObject({ status: 'rejected', nib, token_ok: false, attempts: 0, applied_at: null });
     expect(row.reject_reason).toMatch(reason);
-    expect(row.payload.dataNIB.nama_perseroan).toBe('PT TIDAK SAH');
-    expect(JSON.stringify(row.payload)).not.toContain(NIK);
+    // Unauthenticated: size, digest and the first bytes only, never the document.
+    const sent = JSON.stringify(body);
+    expect(row).toMatchObject({ reject_code: 'token', payload: null, validated: null, body_bytes: sent.length });
+    expect(row.body_sha256.toString('hex')).toBe(sha256(sent));
+    expect(row.body_text.length).toBeLessThanOrEqual(256);
+    // Digit runs of 16 and more are masked (here the 21 digits of oss_id).
+    expect(row.body_text.startsWith(`{"dataNIB":{"nib":"${nib}","oss_id":"P02-2024*************0602",`)).toBe(true);
+    expect(JSON.stringify(row)).not.toContain(NIK);
     expect(await t.db('pelaku_usaha').where({ nib }).first()).toBeUndefined();
   });
 
@@ -297,6 +367,93 @@ describe('serve: the receiveNIB push receiver', () => {
     expect(await t.db('pelaku_usaha').where({ nib }).first()).toBeUndefined();
   });
 
+  it('keeps a bounded summary of an unauthenticated 10 × 4 MB flood, and answers 429 from the 11th rejection of an address', async () => {
+    const from = '127.0.0.21';
+    const nib = '9120304050611';
+    const body = paddedPush(nib, 4 * 1024 * 1024 - 64);
+    const statuses: number[] = [];
+    const answers: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      const res = await postFrom(from, `${serve.url}/receiveNIB`, body, {
+        'content-type': 'application/json',
+        Token: 'f'.repeat(40),
+      });
+      statuses.push(res.status);
+      answers.push(res.body.responreceiveNIB.status);
+      if (res.status === 429) {
+        expect(res.body.responreceiveNIB.keterangan).toMatch(/Terlalu banyak/);
+        expect(Number(res.headers['retry-after'])).toBeGreaterThan(0);
+        expect(res.headers['x-inbox-id']).toBeUndefined();
+      }
+    }
+    const size = await t.db.raw(`select pg_total_relation_size('push_inbox')::int as bytes`);
+    console.log(`push_inbox after a 10 × 4 MB unauthenticated flood: ${size.rows[0].bytes} bytes`);
+    expect(size.rows[0].bytes).toBeLessThan(300 * 1024);
+    expect(statuses).toEqual([...Array(10).fill(401), 429, 429]);
+    expect(answers).toEqual(Array(12).fill('2'));
+    const kept = await t.db('push_inbox').where({ remote_addr: from });
+    expect(kept).toHaveLength(10);
+    for (const row of kept) {
+      expect(row).toMatchObject({ status: 'rejected', reject_code: 'token', payload: null, body_bytes: body.length });
+      expect(row.body_sha256.toString('hex')).toBe(sha256(body));
+    }
+
+    // The limit is per address, and never stops a signed push: OSS behind the same proxy still gets through.
+    const signed = await postFrom(from, `${serve.url}/receiveNIB`, JSON.stringify(dataNib(nib, 'UD BANJIR')), {
+      'content-type': 'application/json',
+      Token: tokenFor(nib),
+    });
+    expect(signed.status).toBe(200);
+    expect(signed.body.responreceiveNIB.status).toBe('1');
+    const other = await postFrom('127.0.0.22', `${serve.url}/receiveNIB`, body, {
+      'content-type': 'application/json',
+      Token: 'f'.repeat(40),
+    });
+    expect(other.status).toBe(401);
+  });
+
+  it('refuses a push nested 5,000 objects deep with "2" (not 503, which OSS would resend forever) and keeps its summary', async () => {
+    const nib = '9120304050612';
+    const body = deepPush(nib, 5000);
+    const res = await postFrom('127.0.0.23', `${serve.url}/receiveNIB`, body, {
+      'content-type': 'application/json',
+      Token: tokenFor(nib),
+    });
+    expect(res.body.responreceiveNIB).toEqual({
+      status: '2',
+      keterangan: expect.stringMatching(/lebih dari 64 tingkat \(nesting deeper than 64 levels\)/),
+    });
+    expect(res.status).toBe(400);
+    const row = await inboxRow(Number(res.headers['x-inbox-id']));
+    expect(row).toMatchObject({
+      status: 'rejected',
+      reject_code: 'too_deep',
+      payload: null,
+      validated: null,
+      body_bytes: body.length,
+    });
+    expect(row.body_sha256.toString('hex')).toBe(sha256(body));
+    expect(row.body_text.length).toBeLessThanOrEqual(256);
+    expect(row.body_text.startsWith(`{"dataNIB":{"nib":"${nib}","oss_id":"P02-2024*************0612",`)).toBe(true);
+    expect(await t.db('pelaku_usaha').where({ nib }).first()).toBeUndefined();
+  });
+
+  it('counts every rejection on /metrics by reason, the rate-limited ones that were not stored included', async () => {
+    const stored = await t
+      .db('push_inbox')
+      .where({ status: 'rejected' })
+      .groupBy('reject_code')
+      .select('reject_code', t.db.raw('count(*)::int as n'));
+    const metrics = await http(`${serve.url}/metrics`);
+    const counted = (reason: string) =>
+      Number(new RegExp(`^oss_sync_push_rejected_total\\{reason="${reason}"\\} (\\d+)$`, 'm').exec(metrics.text)?.[1]);
+    expect(stored.length).toBeGreaterThanOrEqual(4);
+    for (const { reject_code, n } of stored) expect(counted(reject_code)).toBe(n);
+    expect(counted('token')).toBeGreaterThanOrEqual(13);
+    expect(counted('too_deep')).toBe(1);
+    expect(counted('rate_limited')).toBe(2);
+  });
+
   it('is off without OSS_PUSH_USERNAME/OSS_PUSH_PASSWORD: "2" with the reason', async () => {
     const off = await spawnServe({
       DATABASE_URL: t.url,
@@ -311,5 +468,156 @@ describe('serve: the receiveNIB push receiver', () => {
     expect(res.status).toBe(404);
     expect(res.body.responreceiveNIB).toMatchObject({ status: '2', keterangan: expect.stringMatching(/tidak aktif/) });
     expect(await off.stop()).toBe(0);
+  });
+});
+
+describe('receiveNIB: a push for a NIB outside the region (OSS_KD_DAERAH 3317)', () => {
+  let t: TestDatabase;
+  let app: FastifyInstance;
+  let url: string;
+  let accepted = 0;
+
+  /** Domiciled in Kota Semarang (3374) with its project there, for a licence of Semarang's office. */
+  const semarang = (nib: string, name: string) =>
+    dataNib(nib, name, {
+      perseroan_daerah_id: '3374050001',
+      kd_daerah: '3374000000',
+      data_proyek: [
+        {
+          ...dataNib(nib, name).dataNIB.data_proyek[0],
+          data_lokasi_proyek: [
+            {
+              id_proyek_lokasi: `L-20240314093012456${nib.slice(-4)}`,
+              proyek_daerah_id: '3374050001',
+              alamat_usaha: 'JL. PEMUDA, SEMARANG',
+              status_lokasi: '01',
+            },
+          ],
+        },
+      ],
+      data_checklist: [{ ...dataNib(nib, name).dataNIB.data_checklist[0], kd_daerah: '3374000000' }],
+    });
+
+  beforeAll(async () => {
+    t = await createTestDatabase('push_region');
+    const log = createLogger('silent');
+    app = Fastify();
+    await pushRoutes(app, {
+      db: t.db,
+      log,
+      metrics: createMetrics({ db: t.db, ossStats: () => null, log }),
+      credentials: { username: PUSH_USER, password: PUSH_PASS },
+      piiKey: 'test-pii-key',
+      now: () => new Date(),
+      onAccepted: () => {
+        accepted++;
+      },
+      kdDaerah: '3317',
+    });
+    await app.listen({ port: 0, host: '127.0.0.1' });
+    const address = app.server.address();
+    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/receiveNIB`;
+  });
+
+  afterAll(async () => {
+    await app?.close();
+    await t?.drop();
+  });
+
+  const pushSigned = (body: { dataNIB: { nib: string } }) =>
+    http(url, { method: 'POST', body, headers: { Token: tokenFor(body.dataNIB.nib) } });
+
+  it('answers "1" (OSS must not resend) but keeps only a summary, as rejected "outside region", and never applies it', async () => {
+    const nib = '9120304059901';
+    const before = accepted;
+    const res = await pushSigned(semarang(nib, 'PT SEMARANG JAYA'));
+    expect(res.status).toBe(200);
+    expect(res.body.responreceiveNIB).toEqual({
+      status: '1',
+      keterangan: expect.stringMatching(/di luar wilayah 3317/),
+    });
+    const row = await t
+      .db('push_inbox')
+      .where({ id: Number(res.headers.get('x-inbox-id')) })
+      .first();
+    expect(row).toMatchObject({
+      nib,
+      status: 'rejected',
+      reject_code: 'outside_region',
+      token_ok: true,
+      payload: null,
+      validated: null,
+    });
+    expect(row.reject_reason).toMatch(/outside region/);
+    expect(row.body_text.length).toBeLessThanOrEqual(256);
+    expect(JSON.stringify(row)).not.toContain(NIK);
+    expect(accepted).toBe(before);
+  });
+
+  it.each([
+    ['a project located in the region', '9120304059902', { proyek_daerah_id: '3317142008' }, {}],
+    ["a licence of the region's office", '9120304059903', {}, { kd_daerah: '3317000000' }],
+  ])('applies a NIB domiciled elsewhere with %s', async (_label, nib, location, top) => {
+    const before = accepted;
+    const body = semarang(nib, 'PT LUAR DAERAH');
+    Object.assign(body.dataNIB.data_proyek[0]!.data_lokasi_proyek[0]!, location);
+    Object.assign(body.dataNIB, top);
+    const res = await pushSigned(body);
+    expect(res.body.responreceiveNIB).toEqual({ status: '1', keterangan: 'Berhasil menyimpan data' });
+    const row = await t
+      .db('push_inbox')
+      .where({ id: Number(res.headers.get('x-inbox-id')) })
+      .first();
+    expect(row).toMatchObject({ nib, status: 'pending', reject_code: null, token_ok: true });
+    expect(row.payload.dataNIB.nama_perseroan).toBe('PT LUAR DAERAH');
+    expect(accepted).toBe(before + 1);
+  });
+
+  it('applies a document that names no region at all: outside the region only on evidence', async () => {
+    const nib = '9120304059907';
+    const body = semarang(nib, 'PT TANPA WILAYAH');
+    const doc: Record<string, unknown> = body.dataNIB;
+    delete doc.perseroan_daerah_id;
+    delete doc.kd_daerah;
+    doc.data_proyek = [];
+    doc.data_checklist = [];
+    const res = await pushSigned(body);
+    expect(res.body.responreceiveNIB).toEqual({ status: '1', keterangan: 'Berhasil menyimpan data' });
+    const row = await t
+      .db('push_inbox')
+      .where({ id: Number(res.headers.get('x-inbox-id')) })
+      .first();
+    expect(row).toMatchObject({ nib, status: 'pending', reject_code: null });
+  });
+
+  it.each([
+    [
+      'a partnership party',
+      '9120304059904',
+      {
+        table: 'kemitraan',
+        row: {
+          id_kemitraan: 'K-2026110109000000000004',
+          nib_ub: '9120304059904',
+          content_hash: 'x',
+          source: 'listKemitraan',
+        },
+      },
+    ],
+    ['a queued NIB', '9120304059905', { table: 'nib_queue', row: { nib: '9120304059905', reason: 'kemitraan' } }],
+    [
+      'a business from an export',
+      '9120304059906',
+      { table: 'pelaku_usaha', row: { nib: '9120304059906', content_hash: 'x', source: 'export' } },
+    ],
+  ])('applies a NIB outside the region that is already known to us as %s', async (_label, nib, known) => {
+    await t.db(known.table).insert(known.row);
+    const res = await pushSigned(semarang(nib, 'PT MITRA LUAR'));
+    expect(res.body.responreceiveNIB).toEqual({ status: '1', keterangan: 'Berhasil menyimpan data' });
+    const row = await t
+      .db('push_inbox')
+      .where({ id: Number(res.headers.get('x-inbox-id')) })
+      .first();
+    expect(row).toMatchObject({ nib, status: 'pending', reject_code: null });
   });
 });

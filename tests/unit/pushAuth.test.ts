@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { bearerMatches } from '../../src/http/auth.js';
+import { exceedsNesting, maskedPrefix, SUMMARY_TEXT_CHARS, summarizeBody } from '../../src/http/pushBody.js';
+import { addressKey, createRejectionLimiter } from '../../src/http/pushRoutes.js';
 import { acceptedDates, pushToken, verifyPushToken, wibCompactDate } from '../../src/http/pushToken.js';
 import { inboxRetryDelayMs } from '../../src/store/inbox.js';
 
@@ -88,5 +90,100 @@ describe('inbox retry backoff', () => {
     [50, 900_000],
   ])('after failure %i the next attempt waits %i ms', (attempts, ms) => {
     expect(inboxRetryDelayMs(attempts)).toBe(ms);
+  });
+});
+
+describe('nesting check before parsing (a linear scan of brackets outside strings)', () => {
+  const nest = (d: number) => `${'['.repeat(d)}${']'.repeat(d)}`;
+  it.each([
+    ['flat object', '{"nib":"9120304050607"}', 1, false],
+    ['at the limit', nest(64), 64, false],
+    ['one past the limit', nest(65), 64, true],
+    ['objects 5,000 deep', `${'{"a":'.repeat(5000)}1${'}'.repeat(5000)}`, 64, true],
+    ['brackets inside a string do not count', `{"catatan":"${'{['.repeat(5000)}"}`, 2, false],
+    ['an escaped quote does not end the string', `{"a":"\\"${'['.repeat(100)}"}`, 1, false],
+    ['an escaped backslash does end it', `{"a":"\\\\"}${'['.repeat(3)}`, 3, false],
+    ['unbalanced closers are not depth', `]]]]${'['.repeat(3)}`, 3, false],
+    ['not JSON at all', 'nib=9120304050603&nik=3317014508900002', 1, false],
+    ['the whole 4 MB of opening brackets', '['.repeat(4 * 1024 * 1024), 64, true],
+  ])('%s', (_label, text, max, exceeds) => {
+    expect(exceedsNesting(text, max)).toBe(exceeds);
+  });
+});
+
+describe('the summary kept of a rejected push', () => {
+  it('keeps the size and digest of the bytes received, and a masked prefix of at most SUMMARY_TEXT_CHARS', () => {
+    const body = Buffer.from(
+      `{"dataNIB":{"nib":"9120304050602","nik":"3317014508900002","catatan":"${'x'.repeat(5000)}"}}`,
+    );
+    const s = summarizeBody(body, body.toString('utf8'));
+    expect(s.bytes).toBe(body.length);
+    expect(s.sha256?.toString('hex')).toBe(createHash('sha256').update(body).digest('hex'));
+    expect(s.text).toHaveLength(SUMMARY_TEXT_CHARS);
+    expect(s.text).toContain('"nib":"9120304050602","nik":"3317********0002"');
+  });
+
+  it.each([
+    // A 16-digit run cut by the prefix: its head is dropped, not kept as a shorter unmasked run.
+    ['a NIK across the cut', `${'a'.repeat(250)}3317014508900002`, 'a'.repeat(250)],
+    ['a NIK ending exactly at the cut', `${'a'.repeat(240)}3317014508900002bbb`, `${'a'.repeat(240)}3317********0002`],
+    ['a million digits', '9'.repeat(1_000_000), ''],
+    ['a NUL byte (Postgres text cannot hold it)', 'a\u0000b', 'a\uFFFDb'],
+  ])('%s', (_label, text, kept) => {
+    expect(maskedPrefix(text, SUMMARY_TEXT_CHARS)).toBe(kept);
+  });
+});
+
+describe('rate limit of rejected pushes (token buckets in memory)', () => {
+  const opts = {
+    perAddress: { capacity: 3, refillMs: 60_000 },
+    global: { capacity: 5, refillMs: 10_000 },
+    maxAddresses: 100,
+  };
+
+  it('allows `capacity` rejections per address, then refuses until a token refills', () => {
+    const limiter = createRejectionLimiter(opts);
+    const t0 = 1_000_000;
+    expect([1, 2, 3, 4].map(() => limiter.take('10.0.0.1', t0).ok)).toEqual([true, true, true, false]);
+    const refused = limiter.take('10.0.0.1', t0 + 1_000);
+    // Logged once per flood: only the first refusal says so.
+    expect(refused).toEqual({ ok: false, retryAfterS: 59, scope: 'address', first: false });
+    expect(limiter.take('10.0.0.2', t0).ok).toBe(true);
+    expect(limiter.take('10.0.0.1', t0 + 60_000).ok).toBe(true);
+    expect(limiter.take('10.0.0.1', t0 + 60_000).ok).toBe(false);
+  });
+
+  it('caps rejections across all addresses, so many addresses cannot fill the disk either', () => {
+    const limiter = createRejectionLimiter(opts);
+    const t0 = 5_000_000;
+    const taken = Array.from({ length: 8 }, (_, i) => limiter.take(`10.0.1.${i}`, t0));
+    expect(taken.map((r) => r.ok)).toEqual([true, true, true, true, true, false, false, false]);
+    expect(taken[5]).toEqual({ ok: false, retryAfterS: 10, scope: 'all', first: true });
+    expect(taken[6]).toMatchObject({ ok: false, first: false });
+    // A refused request takes no token from its address.
+    expect(limiter.take('10.0.1.5', t0 + 10_000).ok).toBe(true);
+  });
+
+  it('keeps at most maxAddresses buckets (the least recently used go first)', () => {
+    const limiter = createRejectionLimiter({ ...opts, global: { capacity: 10_000, refillMs: 1 }, maxAddresses: 2 });
+    const t0 = 9_000_000;
+    for (let i = 0; i < 3; i++) limiter.take('10.0.2.1', t0);
+    limiter.take('10.0.2.2', t0);
+    limiter.take('10.0.2.3', t0);
+    expect(limiter.size()).toBe(2);
+    // 10.0.2.1 was evicted: it starts again with a full bucket.
+    expect(limiter.take('10.0.2.1', t0).ok).toBe(true);
+  });
+
+  it.each([
+    ['203.0.113.7', '203.0.113.7'],
+    ['::ffff:203.0.113.7', '203.0.113.7'],
+    ['2001:db8:1:2:3:4:5:6', '2001:db8:1:2::/64'],
+    ['2001:db8:1:2::9', '2001:db8:1:2::/64'],
+    ['2001:DB8::1', '2001:db8:0:0::/64'],
+    ['::1', '0:0:0:0::/64'],
+    [undefined, 'unknown'],
+  ])('the bucket of %s is %s (an IPv6 client owns a whole /64)', (ip, key) => {
+    expect(addressKey(ip)).toBe(key);
   });
 });
