@@ -21,6 +21,7 @@ ENV NODE_ENV=production \
     NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=32" \
     TZ=Asia/Jakarta \
     HTTP_PORT=8080 \
+    HTTP_HOST=0.0.0.0 \
     OSS_SYNC_DATA_DIR=/data
 WORKDIR /app
 COPY package.json package-lock.json ./

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import cron from 'node-cron';
 import { z } from 'zod';
 import { ConfigError } from './errors.js';
 
@@ -9,7 +10,8 @@ export type SimulatorSize = (typeof SIMULATOR_SIZES)[number];
 
 /** Validated, frozen configuration. Only loadConfig reads the environment. */
 export interface Config {
-  readonly database: { readonly url: string | null; readonly dataDir: string };
+  /** embeddedPort: the port of the embedded Postgres (no DATABASE_URL). */
+  readonly database: { readonly url: string | null; readonly dataDir: string; readonly embeddedPort: number };
   readonly oss: {
     /** null: sandbox mode, the built-in simulator on loopback. */
     readonly baseUrl: string | null;
@@ -30,7 +32,8 @@ export interface Config {
     readonly lookbackMinutes: number;
     readonly deleteGuardRatio: number;
   };
-  readonly http: { readonly port: number; readonly adminToken: string | null };
+  /** host: the address serve listens on (127.0.0.1 by default; the container image sets 0.0.0.0). */
+  readonly http: { readonly port: number; readonly host: string; readonly adminToken: string | null };
   readonly log: { readonly level: string };
   readonly simulator: { readonly seed: number; readonly size: SimulatorSize };
   readonly importDir: string | null;
@@ -40,6 +43,14 @@ const optionalText = z
   .string()
   .optional()
   .transform((v) => (v === undefined || v.trim() === '' ? null : v.trim()));
+
+/** Optional text that, when set, must pass `test`; the message echoes what was given. */
+const textWhere = (test: (v: string) => boolean, message: (v: string) => string) =>
+  optionalText.transform((v, ctx) => {
+    if (v === null || test(v)) return v;
+    ctx.addIssue({ code: 'custom', message: message(v) });
+    return z.NEVER;
+  });
 
 const intIn = (name: string, min: number, max: number, dflt: number) =>
   z
@@ -71,9 +82,17 @@ const numberIn = (name: string, min: number, max: number, dflt: number) =>
 
 const envSchema = z
   .object({
-    DATABASE_URL: optionalText,
     OSS_SYNC_DATA_DIR: optionalText,
-    OSS_BASE_URL: optionalText.pipe(z.url({ error: 'OSS_BASE_URL must be an http(s) URL' }).nullable()),
+    OSS_SYNC_DB_PORT: intIn('OSS_SYNC_DB_PORT', 0, 65_535, 54_329),
+    DATABASE_URL: textWhere(
+      isPostgresUrl,
+      (v) =>
+        `DATABASE_URL must be a postgres:// URL with a user and a host (postgres://USER:PASSWORD@HOST:5432/DB), got "${maskUrl(v)}"`,
+    ),
+    OSS_BASE_URL: textWhere(
+      (v) => /^https?:\/\/[^/\s]+/i.test(v) && URL.canParse(v),
+      (v) => `OSS_BASE_URL must be an http(s) URL such as https://api-prd.oss.go.id/v1/kl/rba, got "${maskUrl(v)}"`,
+    ),
     OSS_USER_KEY: optionalText,
     OSS_KD_DAERAH: optionalText.pipe(
       z
@@ -89,11 +108,15 @@ const envSchema = z
     OSS_MAX_RETRIES: intIn('OSS_MAX_RETRIES', 0, 20, 6),
     OSS_PAGE_SIZE: intIn('OSS_PAGE_SIZE', 1, 500, 500),
     OSS_MAX_PAGE_SIZE: intIn('OSS_MAX_PAGE_SIZE', 1, 500, 500),
-    SYNC_CRON: optionalText,
-    TZ: optionalText,
+    SYNC_CRON: textWhere(
+      (v) => cron.validate(v),
+      (v) => `SYNC_CRON must be a cron expression (5 or 6 fields, e.g. "0 2 * * *" for 02:00 daily), got "${v}"`,
+    ),
+    TZ: textWhere(isTimeZone, (v) => `TZ must be an IANA time zone such as Asia/Jakarta, got "${v}"`),
     SYNC_LOOKBACK_MINUTES: intIn('SYNC_LOOKBACK_MINUTES', 0, 10_080, 10),
     DELETE_GUARD_RATIO: numberIn('DELETE_GUARD_RATIO', 0, 1, 0.1),
     HTTP_PORT: intIn('HTTP_PORT', 0, 65_535, 8080),
+    HTTP_HOST: optionalText,
     ADMIN_TOKEN: optionalText,
     LOG_LEVEL: optionalText.pipe(
       z
@@ -107,6 +130,12 @@ const envSchema = z
       z.enum(SIMULATOR_SIZES, { error: `SIMULATOR_SIZE must be one of ${SIMULATOR_SIZES.join(', ')}` }).nullable(),
     ),
     IMPORT_DIR: optionalText,
+    // What one import file may hold, and the heap of each drop-folder import process (the same defaults as
+    // DEFAULT_IMPORT_LIMITS and DEFAULT_WORKER_HEAP_MB in src/import/).
+    IMPORT_MAX_BYTES: intIn('IMPORT_MAX_BYTES', 1_024, 2 ** 40, 1_073_741_824),
+    IMPORT_MAX_ROWS: intIn('IMPORT_MAX_ROWS', 1, 100_000_000, 2_000_000),
+    IMPORT_MAX_CELL_CHARS: intIn('IMPORT_MAX_CELL_CHARS', 100, 10_000_000, 32_767),
+    IMPORT_WORKER_HEAP_MB: intIn('IMPORT_WORKER_HEAP_MB', 64, 65_536, 256),
   })
   .superRefine((env, ctx) => {
     if (env.OSS_BASE_URL && !env.OSS_USER_KEY) {
@@ -124,6 +153,29 @@ const envSchema = z
       });
     }
   });
+
+function isPostgresUrl(v: string): boolean {
+  try {
+    const u = new URL(v);
+    return /^postgres(ql)?:$/.test(u.protocol) && u.hostname !== '' && u.username !== '';
+  } catch {
+    return false;
+  }
+}
+
+function isTimeZone(v: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: v });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** A URL as it may be echoed back: its password replaced by ***. */
+export function maskUrl(v: string): string {
+  return v.replace(/^([a-z][a-z0-9+.-]*:\/\/[^:/@\s]*:)[^@\s]*@/i, '$1***@');
+}
 
 /** Variables that may come from a file through NAME_FILE (Docker secrets). */
 const SECRET_VARS = ['DATABASE_URL', 'OSS_USER_KEY', 'OSS_PUSH_PASSWORD', 'ADMIN_TOKEN'] as const;
@@ -171,7 +223,11 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
   if (problems.length > 0 || !parsed.success) throw new ConfigError(problems);
   const e = parsed.data;
   return deepFreeze({
-    database: { url: e.DATABASE_URL, dataDir: resolve(e.OSS_SYNC_DATA_DIR ?? './.oss-sync') },
+    database: {
+      url: e.DATABASE_URL,
+      dataDir: resolve(e.OSS_SYNC_DATA_DIR ?? './.oss-sync'),
+      embeddedPort: e.OSS_SYNC_DB_PORT,
+    },
     oss: {
       baseUrl: e.OSS_BASE_URL ? e.OSS_BASE_URL.replace(/\/+$/, '') : null,
       userKey: e.OSS_USER_KEY,
@@ -190,7 +246,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       lookbackMinutes: e.SYNC_LOOKBACK_MINUTES,
       deleteGuardRatio: e.DELETE_GUARD_RATIO,
     },
-    http: { port: e.HTTP_PORT, adminToken: e.ADMIN_TOKEN },
+    http: { port: e.HTTP_PORT, host: e.HTTP_HOST ?? '127.0.0.1', adminToken: e.ADMIN_TOKEN },
     log: { level: e.LOG_LEVEL ?? 'info' },
     simulator: { seed: e.SIMULATOR_SEED, size: e.SIMULATOR_SIZE ?? 'small' },
     importDir: e.IMPORT_DIR,

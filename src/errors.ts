@@ -7,6 +7,7 @@ export type ErrorCode =
   | 'OSS_PROTOCOL'
   | 'STORE_FAILED'
   | 'SYNC_ALREADY_RUNNING'
+  | 'RUN_LEASE_LOST'
   | 'DELETE_GUARD'
   | 'MIGRATIONS_PENDING';
 
@@ -63,6 +64,16 @@ export class SyncAlreadyRunningError extends OssSyncError {
   constructor(runningRunId: string | null) {
     super('SYNC_ALREADY_RUNNING', `A sync is already running${runningRunId ? ` (run ${runningRunId})` : ''}`);
     this.runningRunId = runningRunId;
+  }
+}
+
+/** This process's run was closed by another one (its lock and heartbeat were lost): it must stop writing. */
+export class RunLeaseLostError extends OssSyncError {
+  constructor(runId: number) {
+    super(
+      'RUN_LEASE_LOST',
+      `run ${runId} lost its run lock and was closed by another process; it stopped without writing more`,
+    );
   }
 }
 

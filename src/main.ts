@@ -10,7 +10,7 @@ import { type Config, loadConfig } from './config.js';
 import { ConfigError, OssSyncError, SyncAlreadyRunningError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { type OpenOptions, openRuntime, type Runtime } from './runtime.js';
-import { migrate } from './store/db.js';
+import { databaseUnavailable, migrate } from './store/db.js';
 
 const USAGE = `oss-sync: OSS RBA partnership and licensing connector for regional verification (DPMPTSP)
 
@@ -33,7 +33,10 @@ Usage: oss-sync <command> [options]
 Configuration comes from environment variables (see README). Without DATABASE_URL an embedded Postgres runs under
 OSS_SYNC_DATA_DIR; without OSS_BASE_URL the built-in simulator stands in for OSS (sandbox mode).`;
 
-type Command = (rt: Runtime, args: string[]) => Promise<number>;
+/** A command gets the runtime, its arguments, and a signal aborted when the user asks it to stop (Ctrl-C, SIGTERM). */
+type Command = (rt: Runtime, args: string[], signal: AbortSignal) => Promise<number>;
+
+const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
 const DATABASE_COMMANDS: Record<string, { run: Command; migrations: OpenOptions['migrations'] }> = {
   migrate: {
@@ -90,17 +93,36 @@ export async function main(
     const entry = DATABASE_COMMANDS[command];
     if (!entry) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
     const rt = await openRuntime(config, log, { migrations: entry.migrations });
+    // serve handles its own stop signals (graceful shutdown); every other command stops after its current batch,
+    // records its run, closes the database and exits 128 + the signal number.
+    const stop = new AbortController();
+    let stoppedBy: string | null = null;
+    const onSignal = (sig: NodeJS.Signals) => {
+      if (stoppedBy) {
+        process.stderr.write(`oss-sync: ${sig} again: exiting now\n`);
+        process.exit(SIGNAL_EXIT[sig] ?? 1);
+      }
+      stoppedBy = sig;
+      log.warn({ signal: sig }, 'stop requested: finishing the current batch');
+      process.stderr.write(
+        `oss-sync: ${sig} received: stopping after the current batch (press again to exit at once)\n`,
+      );
+      stop.abort();
+    };
+    if (command !== 'serve') for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, onSignal);
     try {
-      return await entry.run(rt, args);
+      const code = await entry.run(rt, args, stop.signal);
+      return stoppedBy ? (SIGNAL_EXIT[stoppedBy] ?? code) : code;
     } finally {
+      for (const sig of ['SIGINT', 'SIGTERM'] as const) process.off(sig, onSignal);
       await rt.close();
     }
   } catch (err) {
-    return reportFailure(err, log);
+    return reportFailure(err, log, config.database.url);
   }
 }
 
-function reportFailure(err: unknown, log: Logger): number {
+function reportFailure(err: unknown, log: Logger, databaseUrl: string | null): number {
   if (err instanceof UsageError) {
     process.stderr.write(`oss-sync: ${err.message}\n`);
     return EXIT.usage;
@@ -109,9 +131,11 @@ function reportFailure(err: unknown, log: Logger): number {
     process.stderr.write(`oss-sync: ${err.message}. Try again when it has finished (see \`oss-sync status\`).\n`);
     return EXIT.alreadyRunning;
   }
-  log.error({ err }, 'command failed');
-  const message =
-    err instanceof OssSyncError ? err.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`;
+  const known = err instanceof OssSyncError ? err : databaseUnavailable(err, databaseUrl);
+  // The stack is for debugging; a person reads the one line below.
+  log.debug({ err }, 'command failed');
+  if (!known) log.error({ err }, 'command failed');
+  const message = known ? known.message : `unexpected error: ${(err as Error)?.message ?? String(err)}`;
   process.stderr.write(`oss-sync: ${message}\n`);
   return EXIT.failed;
 }

@@ -9,6 +9,7 @@ import type { OssClientStats } from './oss/index.js';
 import { RULE_CODES } from './rules/index.js';
 import type { Db } from './store/db.js';
 import type { StreamCounts } from './store/runs.js';
+import { gaugeSnapshot } from './store/state.js';
 
 /** The record outcomes counted per stream (the keys of StreamCounts except requests). */
 export const RECORD_OUTCOMES = ['fetched', 'inserted', 'updated', 'unchanged', 'rejected', 'deleted'] as const;
@@ -34,14 +35,11 @@ export interface Metrics {
   forgetRun(runId: number): void;
   pushReceived(result: 'accepted' | 'rejected'): void;
   pushApplyFailed(): void;
+  /** A push was rejected (reason: token, malformed, too_large, too_deep, outside_region, rate_limited); 0 declares it. */
+  pushRejected(reason: string, count?: number): void;
   /** The exposition text and its content type. */
   render(): Promise<{ contentType: string; body: string }>;
 }
-
-/** Tables another component may add; gauges over them are skipped while they do not exist. */
-const FINDINGS_TABLE_CANDIDATES = ['findings', 'discrepancies'];
-/** Finding statuses that are closed; every other status counts as open. */
-const CLOSED_FINDING_STATUSES = ['dismissed', 'resolved'];
 
 export function createMetrics(sources: MetricsSources): Metrics {
   const { db, log } = sources;
@@ -77,6 +75,12 @@ export function createMetrics(sources: MetricsSources): Metrics {
   const pushFailures = new Counter({
     name: 'oss_sync_push_apply_failures_total',
     help: 'Failed attempts to apply an inbox item (the item stays pending and is retried)',
+    registers,
+  });
+  const pushRejections = new Counter({
+    name: 'oss_sync_push_rejected_total',
+    help: 'receiveNIB pushes not applied, by reason (rate_limited ones were answered 429 and not stored)',
+    labelNames: ['reason'] as const,
     registers,
   });
 
@@ -164,59 +168,21 @@ export function createMetrics(sources: MetricsSources): Metrics {
     registers,
   });
 
-  let findingsTable: { name: string | null; checkedAt: number } = { name: null, checkedAt: 0 };
-  const findingsTableName = async (): Promise<string | null> => {
-    if (Date.now() - findingsTable.checkedAt < 60_000) return findingsTable.name;
-    const r = await db.raw(
-      `select table_name from information_schema.columns
-        where table_schema = 'public' and table_name = any(?::text[]) and column_name in ('rule_code', 'status')
-        group by table_name having count(*) = 2`,
-      [FINDINGS_TABLE_CANDIDATES],
-    );
-    const names = (r.rows as Array<{ table_name: string }>).map((x) => x.table_name);
-    findingsTable = { name: FINDINGS_TABLE_CANDIDATES.find((c) => names.includes(c)) ?? null, checkedAt: Date.now() };
-    return findingsTable.name;
-  };
-
   const collectDatabase = async () => {
     try {
-      const [runRow, quarantineRows, inboxRow, successRows] = await Promise.all([
-        db.raw(`select count(*)::int as n from sync_runs where status = 'running'`),
-        db.raw(`select stream, count(*)::int as n from quarantine where resolved_at is null group by stream`),
-        db.raw(
-          `select count(*) filter (where status = 'pending')::int as pending,
-                  count(*) filter (where status = 'pending' and attempts > 0)::int as failing
-             from push_inbox`,
-        ),
-        db.raw(
-          `select s.key as stream, extract(epoch from max(r.finished_at))::float8 as ts
-             from sync_runs r cross join lateral jsonb_each(r.streams) s
-            where r.finished_at is not null and s.value->>'status' = 'succeeded'
-              and coalesce(r.scope->>'dryRun', 'false') <> 'true'
-            group by 1`,
-        ),
-      ]);
-      running.set(runRow.rows[0].n);
+      const g = await gaugeSnapshot(db);
+      running.set(g.running);
       quarantine.reset();
       for (const stream of ['kemitraan', 'nib', 'izin']) quarantine.set({ stream }, 0);
-      for (const r of quarantineRows.rows as Array<{ stream: string; n: number }>)
-        quarantine.set({ stream: r.stream }, r.n);
-      inbox.set({ state: 'pending' }, inboxRow.rows[0].pending);
-      inbox.set({ state: 'failing' }, inboxRow.rows[0].failing);
+      for (const r of g.quarantineByStream) quarantine.set({ stream: r.stream }, r.n);
+      inbox.set({ state: 'pending' }, g.inbox.pending);
+      inbox.set({ state: 'failing' }, g.inbox.failing);
       lastSuccess.reset();
-      for (const r of successRows.rows as Array<{ stream: string; ts: number }>)
-        lastSuccess.set({ stream: r.stream }, r.ts);
+      for (const r of g.lastSuccessByStream) lastSuccess.set({ stream: r.stream }, r.ts);
       findings.reset();
-      const table = await findingsTableName();
-      if (table) {
-        // Every rule reports, at 0 when nothing is open.
-        for (const rule of RULE_CODES) findings.set({ rule }, 0);
-        const f = await db.raw(
-          `select rule_code as rule, count(*)::int as n from ${table} where status <> all(?::text[]) group by 1`,
-          [CLOSED_FINDING_STATUSES],
-        );
-        for (const r of f.rows as Array<{ rule: string; n: number }>) findings.set({ rule: r.rule }, r.n);
-      }
+      // Every rule reports, at 0 when nothing is open.
+      for (const rule of RULE_CODES) findings.set({ rule }, 0);
+      for (const r of g.openFindingsByRule) findings.set({ rule: r.rule }, r.n);
       dbUp.set(1);
     } catch (err) {
       dbUp.set(0);
@@ -260,6 +226,9 @@ export function createMetrics(sources: MetricsSources): Metrics {
     },
     pushApplyFailed() {
       pushFailures.inc();
+    },
+    pushRejected(reason, count = 1) {
+      pushRejections.inc({ reason }, count);
     },
     async render() {
       syncOss();

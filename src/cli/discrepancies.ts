@@ -12,7 +12,7 @@
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import ExcelJS from 'exceljs';
+import { table } from '../domain/format.js';
 import { ENTITY_TYPES, type EntityType } from '../domain/glossary.js';
 import { RULE_CODES, ruleByCode, SEVERITIES } from '../rules/index.js';
 import type { Runtime } from '../runtime.js';
@@ -28,7 +28,9 @@ import {
   relatedRecord,
   resolveKecamatan,
 } from '../store/findings.js';
-import { changedSince, evaluateFindingsReport, lastEvaluationStart } from '../verification/evaluate.js';
+import { evaluatePending } from '../verification/evaluate.js';
+import { evidenceLines, inline } from '../verification/evidence.js';
+import { findingsCsv, writeFindingsXlsx } from '../verification/findingsExport.js';
 import {
   FINDING_STATUSES,
   FindingNotFoundError,
@@ -38,7 +40,6 @@ import {
 } from '../verification/lifecycle.js';
 import { ENTITY_LABELS, renderFindingsSummary, SEVERITY_LABELS, STATUS_LABELS } from '../verification/summary.js';
 import { type Flags, parseFlags, UsageError } from './args.js';
-import { table } from './format.js';
 
 const USAGE = `Usage: oss-sync discrepancies <list|show|verify|export|evaluate>
   list [--rule CODE] [--severity S] [--status S|all] [--kecamatan CODE|NAME] [--entity TYPE|ID] [--limit N]
@@ -145,7 +146,6 @@ function positiveInt(name: string, v: Flags[string], dflt: number): number {
   return n;
 }
 
-const day = (d: Date | null) => (d ? d.toISOString().slice(0, 10) : '-');
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 16) : '-');
 const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const where = (f: FindingRow) => (f.kecamatan ? `${f.kecamatan} (${f.kd_kecamatan})` : (f.kd_daerah ?? '-'));
@@ -190,30 +190,6 @@ function findingId(positionals: string[], sub: string): number {
   const id = Number(raw.replace(/^#/, ''));
   if (!Number.isSafeInteger(id) || id < 1) throw new UsageError(`"${raw}" is not a finding id (a whole number)`);
   return id;
-}
-
-/** Evidence as indented "key: value" lines (nested values as compact JSON). */
-function evidenceLines(evidence: Record<string, unknown>, indent = '  '): string[] {
-  const lines: string[] = [];
-  for (const [k, v] of Object.entries(evidence)) {
-    if (Array.isArray(v) && v.some((x) => x !== null && typeof x === 'object')) {
-      lines.push(`${indent}${k}:`);
-      for (const item of v) lines.push(`${indent}  - ${inline(item)}`);
-    } else lines.push(`${indent}${k}: ${inline(v)}`);
-  }
-  return lines;
-}
-
-/** One value on one line: primitives as they are, lists joined, objects as k=v pairs. */
-function inline(v: unknown): string {
-  if (v === null || v === undefined) return '-';
-  if (Array.isArray(v)) return v.length ? v.map(inline).join(', ') : '(tidak ada)';
-  if (typeof v === 'object') {
-    return Object.entries(v as Record<string, unknown>)
-      .map(([k, x]) => `${k}=${inline(x)}`)
-      .join(', ');
-  }
-  return String(v);
 }
 
 async function showCommand(rt: Runtime, args: string[]): Promise<number> {
@@ -317,33 +293,6 @@ async function verifyCommand(rt: Runtime, args: string[]): Promise<number> {
 }
 
 /** The export's columns: Indonesian header and the value of a finding. */
-const EXPORT_COLUMNS: ReadonlyArray<{ header: string; width: number; value: (f: FindingRow) => string | number }> = [
-  { header: 'ID Temuan', width: 10, value: (f) => f.id },
-  { header: 'Kode Aturan', width: 26, value: (f) => f.rule_code },
-  { header: 'Aturan', width: 34, value: (f) => f.rule_title ?? ruleByCode(f.rule_code)?.title ?? '' },
-  { header: 'Tingkat', width: 11, value: (f) => SEVERITY_LABELS[f.severity] ?? f.severity },
-  { header: 'Status', width: 18, value: (f) => STATUS_LABELS[f.status] ?? f.status },
-  { header: 'Jenis Entitas', width: 18, value: (f) => ENTITY_LABELS[f.entity_type] ?? f.entity_type },
-  { header: 'ID Entitas', width: 26, value: (f) => f.entity_id },
-  { header: 'Kode Wilayah', width: 13, value: (f) => f.kd_daerah ?? '' },
-  { header: 'Kecamatan', width: 14, value: (f) => f.kecamatan ?? '' },
-  { header: 'Pesan', width: 80, value: (f) => f.message },
-  { header: 'Bukti', width: 60, value: (f) => evidenceLines(f.evidence, '').join('\n') },
-  { header: 'Pertama Terlihat', width: 16, value: (f) => day(f.first_seen_at) },
-  { header: 'Terakhir Terlihat', width: 16, value: (f) => day(f.last_seen_at) },
-  { header: 'Diverifikasi Oleh', width: 18, value: (f) => f.verified_by ?? '' },
-  { header: 'Catatan', width: 30, value: (f) => f.note ?? '' },
-  { header: 'Catatan Lapangan', width: 30, value: () => '' },
-];
-
-/** The export's header row (Indonesian). */
-export const EXPORT_HEADERS: readonly string[] = EXPORT_COLUMNS.map((c) => c.header);
-
-const csvCell = (v: string | number): string => {
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
 async function exportCommand(rt: Runtime, args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, {
     ...FILTER_FLAGS,
@@ -362,10 +311,7 @@ async function exportCommand(rt: Runtime, args: string[]): Promise<number> {
         ? `temuan-${rt.config.oss.kdDaerah}-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}.xlsx`
         : null;
   if (format === 'csv') {
-    const text = [
-      EXPORT_HEADERS.map(csvCell).join(','),
-      ...rows.map((f) => EXPORT_COLUMNS.map((c) => csvCell(c.value(f))).join(',')),
-    ].join('\r\n');
+    const text = findingsCsv(rows);
     if (output === null) {
       process.stdout.write(`${text}\r\n`);
       return 0;
@@ -374,65 +320,30 @@ async function exportCommand(rt: Runtime, args: string[]): Promise<number> {
     stream.end(`\uFEFF${text}\r\n`);
     await once(stream, 'finish');
   } else {
-    await writeXlsx(rows, output as string, filter);
+    await writeFindingsXlsx(rows, output as string, filter);
   }
   process.stderr.write(`Wrote ${rows.length} findings to ${output}\n`);
   return 0;
 }
 
-async function writeXlsx(rows: FindingRow[], file: string, filter: FindingFilter): Promise<void> {
-  const wb = new ExcelJS.Workbook();
-  wb.creator = 'oss-sync';
-  wb.created = new Date();
-  const ws = wb.addWorksheet('Temuan', { views: [{ state: 'frozen', ySplit: 1 }] });
-  ws.columns = EXPORT_COLUMNS.map((c) => ({ header: c.header, key: c.header, width: c.width }));
-  for (const f of rows) ws.addRow(EXPORT_COLUMNS.map((c) => c.value(f)));
-  ws.getRow(1).font = { bold: true };
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: EXPORT_COLUMNS.length } };
-  for (const name of ['Pesan', 'Bukti', 'Catatan', 'Catatan Lapangan']) {
-    ws.getColumn(EXPORT_HEADERS.indexOf(name) + 1).alignment = { wrapText: true, vertical: 'top' };
-  }
-  const summary = wb.addWorksheet('Ringkasan');
-  summary.columns = [
-    { header: 'Kecamatan', key: 'kecamatan', width: 18 },
-    { header: 'Kode Aturan', key: 'rule', width: 30 },
-    { header: 'Jumlah Temuan', key: 'n', width: 14 },
-  ];
-  const tally = new Map<string, number>();
-  for (const f of rows) {
-    const key = `${f.kecamatan ?? '(tanpa kecamatan)'}\u0000${f.rule_code}`;
-    tally.set(key, (tally.get(key) ?? 0) + 1);
-  }
-  for (const [key, n] of [...tally].sort(([a], [b]) => a.localeCompare(b))) {
-    const [kecamatan, rule] = key.split('\u0000');
-    summary.addRow({ kecamatan, rule, n });
-  }
-  summary.getRow(1).font = { bold: true };
-  summary.addRow([]);
-  summary.addRow([
-    `Status: ${filter.statuses ? filter.statuses.map((s) => STATUS_LABELS[s] ?? s).join(', ') : 'semua'}`,
-  ]);
-  await wb.xlsx.writeFile(file);
-}
-
 async function evaluateCommand(rt: Runtime, args: string[]): Promise<number> {
   const { values, positionals } = parseFlags(args, { all: { type: 'boolean' }, force: { type: 'boolean' } });
   if (positionals.length) throw new UsageError(`evaluate takes no arguments, got "${positionals.join(' ')}"`);
-  const since = values.all === true ? null : await lastEvaluationStart(rt.db);
-  const scope = since === null ? 'all' : await changedSince(rt.db, since);
-  const report = await evaluateFindingsReport(rt.db, {
+  const report = await evaluatePending(rt.db, {
     runId: null,
-    scope,
     now: new Date(),
     kdDaerah: rt.config.oss.kdDaerah,
+    all: values.all === true,
     force: values.force === true,
   });
   const what =
-    report.scopeSizes === 'all'
-      ? 'the whole region'
-      : `what changed since ${when(since)} UTC (${Object.entries(report.scopeSizes)
+    report.scopeSizes !== 'all'
+      ? `what changed since the last evaluation, ${report.changes} logged changes (${Object.entries(report.scopeSizes)
           .map(([t, n]) => `${n} ${t}`)
-          .join(', ')}) and the time-based rules region-wide`;
+          .join(', ')}), and the time-based rules region-wide`
+      : values.all === true
+        ? 'the whole region'
+        : `the whole region: ${report.changes} changes were logged since the last evaluation`;
   process.stdout.write(
     `Evaluated ${what}.\n${renderFindingsSummary(report.counts, { guard: report.guard }).join('\n')}\n`,
   );

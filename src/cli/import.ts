@@ -1,19 +1,20 @@
 /*
  * `oss-sync import FILE… [--snapshot YYYY-MM-DD] [--by NAME] [--reason TEXT]`: loads OSS dashboard exports (xlsx or
- * csv), each file as its own run. Exit 0 when every file was imported, 1 when none was, 3 when some were, 4 when a
- * sync holds the run lock.
+ * csv), each file as its own run. Exit 0 when every file was imported with no row rejected, 3 when some files were
+ * not imported or some rows were rejected (they are in quarantine), 1 when no file was imported, 4 when a sync holds
+ * the run lock.
  */
 import { userInfo } from 'node:os';
+import { fmt } from '../domain/format.js';
 import { type ImportResult, importExportFile, renderImportSummary } from '../import/index.js';
 import { isCalendarDate } from '../normalize/index.js';
 import type { Runtime } from '../runtime.js';
 import { optionalString, parseFlags, UsageError } from './args.js';
-import { fmt } from './format.js';
 import { EXIT } from './sync.js';
 
 export const IMPORT_USAGE = `import FILE… [--snapshot YYYY-MM-DD] [--by NAME] [--reason TEXT]
                                    load OSS dashboard exports (DP Proyek, DP NIB Kantor, List Izin; xlsx or csv);
-                                   exit 0 all imported, 3 some, 1 none, 4 a sync is running`;
+                                   exit 0 all imported, 3 some (or rows rejected), 1 none, 4 a sync is running`;
 
 function safeUser(): string {
   try {
@@ -42,7 +43,7 @@ export async function importCommand(rt: Runtime, args: string[]): Promise<number
   const results: ImportResult[] = [];
   for (const file of positionals) {
     let lastDraw = 0;
-    const result = await importExportFile({ db: rt.db, databaseUrl: rt.databaseUrl, log: rt.log }, file, {
+    const result = await importExportFile(rt.lifecycle(), file, {
       requestedBy: optionalString(values.by) ?? safeUser(),
       reason: optionalString(values.reason),
       ...(snapshot ? { snapshotDate: snapshot } : {}),
@@ -63,5 +64,7 @@ export async function importCommand(rt: Runtime, args: string[]): Promise<number
     const read = results.reduce((s, r) => s + r.rows.read, 0);
     process.stdout.write(`${succeeded} of ${results.length} files imported; ${fmt(read)} rows read.\n`);
   }
-  return succeeded === results.length ? EXIT.succeeded : succeeded === 0 ? EXIT.failed : EXIT.partial;
+  if (succeeded === 0) return EXIT.failed;
+  const complete = succeeded === results.length && results.every((r) => r.rows.rejected === 0);
+  return complete ? EXIT.succeeded : EXIT.partial;
 }

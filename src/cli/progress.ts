@@ -1,6 +1,6 @@
+import { fmt } from '../domain/format.js';
 import type { Logger } from '../logger.js';
 import type { StreamProgress } from '../sync/context.js';
-import { fmt } from './format.js';
 
 /** A one-line progress bar on a terminal; periodic plain progress lines in logs otherwise. */
 export function createProgressReporter(log: Logger, tty: boolean): { update(p: StreamProgress): void; done(): void } {

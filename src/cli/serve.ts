@@ -9,10 +9,10 @@ import { buildServer } from '../http/server.js';
 import { startImportDropFolder } from '../import/index.js';
 import type { Logger } from '../logger.js';
 import { createMetrics } from '../metrics.js';
-import { openOss, type Runtime } from '../runtime.js';
+import type { Runtime } from '../runtime.js';
 import { startInboxWorker } from '../scheduler/inboxWorker.js';
 import { createSyncRunner } from '../scheduler/runner.js';
-import { checkSchedule, startSchedule } from '../scheduler/schedule.js';
+import { startSchedule } from '../scheduler/schedule.js';
 import { type Db, migrate, pendingMigrations } from '../store/db.js';
 import { parseFlags, UsageError } from './args.js';
 
@@ -38,17 +38,13 @@ export async function serveCommand(rt: Runtime, args: string[]): Promise<number>
   }
   const { config, db } = rt;
   const log = rt.log.child({ component: 'serve' });
-  checkSchedule(config.sync.cron, config.sync.timezone);
   await ensureMigrations(rt, values.migrate === true, log);
 
-  const { oss, piiKey } = await openOss(rt);
-  const metrics = createMetrics({ db, ossStats: () => oss.stats(), log });
-  const runner = createSyncRunner({
-    deps: { config, db, databaseUrl: rt.databaseUrl, oss, log: rt.log, now: () => new Date(), piiKey },
-    log,
-    metrics,
-  });
-  const inbox = startInboxWorker({ db, log: rt.log, metrics });
+  const deps = await rt.syncDeps();
+  const { piiKey } = deps;
+  const metrics = createMetrics({ db, ossStats: () => deps.oss.stats(), log });
+  const runner = createSyncRunner({ deps, log, metrics });
+  const inbox = startInboxWorker({ deps: rt.lifecycle(), metrics });
   let stopping = false;
   const server = await buildServer({
     config,
@@ -64,7 +60,7 @@ export async function serveCommand(rt: Runtime, args: string[]): Promise<number>
   // Wait for a stop signal from here on: one arriving during start-up still stops cleanly.
   const signal = waitForStopSignal(log);
   try {
-    const address = await server.listen({ port: config.http.port, host: '0.0.0.0' });
+    const address = await server.listen({ port: config.http.port, host: config.http.host });
     const port = server.server.address();
     log.info(
       { address, port: typeof port === 'object' && port ? port.port : config.http.port, ...describe(config) },
@@ -85,7 +81,7 @@ export async function serveCommand(rt: Runtime, args: string[]): Promise<number>
   });
   // IMPORT_DIR: dashboard exports dropped there are imported on the next tick, then moved to imported/ or failed/.
   const dropFolder = config.importDir
-    ? startImportDropFolder({ deps: { db, databaseUrl: rt.databaseUrl, log: rt.log }, dir: config.importDir })
+    ? startImportDropFolder({ deps: rt.lifecycle(metrics), dir: config.importDir })
     : null;
 
   const received = await signal.promise;

@@ -1,14 +1,15 @@
+import { fmt, table } from '../domain/format.js';
 import type { Runtime } from '../runtime.js';
 import { listCheckpoints } from '../store/checkpoints.js';
 import { activeFindingsByRule } from '../store/findings.js';
 import { listRuns } from '../store/runs.js';
-import { fmt, table } from './format.js';
+import { databaseTotals } from '../store/state.js';
 
 const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 19) : '-');
 
 /** `oss-sync status`: last runs, checkpoints, queue and quarantine. */
 export async function statusCommand(rt: Runtime): Promise<number> {
-  const runs = await listRuns(rt.db, 10);
+  const runs = await listRuns(rt.db, { limit: 10 });
   const out: string[] = ['Last runs:'];
   out.push(
     runs.length === 0
@@ -45,15 +46,10 @@ export async function statusCommand(rt: Runtime): Promise<number> {
           cps.map((c) => [c.stream, c.cursor.since ?? '(beginning)', when(c.updated_at)]),
         ),
   );
-  const q = (
-    await rt.db.raw(`
-    select (select count(*) from nib_queue)::int as queued,
-           (select count(*) from nib_queue where attempts > 0)::int as failing,
-           (select count(*) from quarantine where resolved_at is null)::int as quarantined`)
-  ).rows[0];
+  const q = await databaseTotals(rt.db);
   out.push(
     '',
-    `NIB queue: ${fmt(q.queued)} waiting (${fmt(q.failing)} with errors). Quarantine: ${fmt(q.quarantined)} open records.`,
+    `NIB queue: ${fmt(q.nib_queue)} waiting (${fmt(q.nib_queue_failing)} with errors). Quarantine: ${fmt(q.quarantined)} open records.`,
   );
   const findings = await activeFindingsByRule(rt.db);
   out.push('', 'Open findings per rule (open, in review, confirmed):');

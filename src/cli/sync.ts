@@ -1,18 +1,19 @@
 import { userInfo } from 'node:os';
+import { fmt, table } from '../domain/format.js';
 import type { StreamName } from '../domain/glossary.js';
-import { openOss, type Runtime } from '../runtime.js';
+import type { Runtime, Sandbox } from '../runtime.js';
 import type { StreamOutcome } from '../store/runs.js';
+import { databaseTotals, topQuarantineReasons } from '../store/state.js';
 import { runSync, type SyncResult } from '../sync/runSync.js';
 import { renderFindingsSummary } from '../verification/summary.js';
 import { optionalString, parseFlags, parseStreams } from './args.js';
-import { fmt, table } from './format.js';
 import { createProgressReporter } from './progress.js';
 
 /** Exit codes of `sync` (interfaces.md): 0 complete, 3 partial, 1 failed. */
 export const EXIT = { succeeded: 0, failed: 1, usage: 2, partial: 3, alreadyRunning: 4 } as const;
 
 /** `oss-sync sync [--stream S] [--full] [--dry-run] [--by NAME] [--reason TEXT]` */
-export async function syncCommand(rt: Runtime, args: string[]): Promise<number> {
+export async function syncCommand(rt: Runtime, args: string[], signal?: AbortSignal): Promise<number> {
   const { values } = parseFlags(args, {
     stream: { type: 'string', multiple: true },
     full: { type: 'boolean' },
@@ -21,22 +22,20 @@ export async function syncCommand(rt: Runtime, args: string[]): Promise<number> 
     reason: { type: 'string' },
   });
   const streams = parseStreams(values.stream);
-  const { oss, piiKey } = await openOss(rt);
+  const deps = await rt.syncDeps();
+  const { sandbox } = await rt.oss();
   const tty = Boolean(process.stderr.isTTY);
   const progress = createProgressReporter(rt.log, tty);
-  const result = await runSync(
-    { config: rt.config, db: rt.db, databaseUrl: rt.databaseUrl, oss, log: rt.log, now: () => new Date(), piiKey },
-    {
-      trigger: 'manual',
-      requestedBy: optionalString(values.by) ?? safeUser(),
-      reason: optionalString(values.reason),
-      streams,
-      full: values.full === true,
-      dryRun: values['dry-run'] === true,
-      onProgress: (p) => progress.update(p),
-    },
-  ).finally(() => progress.done());
-  process.stdout.write(`${await renderSummary(rt, result, oss.stats())}\n`);
+  const result = await runSync(signal ? { ...deps, signal } : deps, {
+    trigger: 'manual',
+    requestedBy: optionalString(values.by) ?? safeUser(),
+    reason: optionalString(values.reason),
+    streams,
+    full: values.full === true,
+    dryRun: values['dry-run'] === true,
+    onProgress: (p) => progress.update(p),
+  }).finally(() => progress.done());
+  process.stdout.write(`${await renderSummary(rt, result, deps.oss.stats(), sandbox)}\n`);
   return EXIT[result.status];
 }
 
@@ -53,6 +52,7 @@ export async function renderSummary(
   rt: Runtime,
   result: SyncResult,
   ossStats: { retries: number; rateWaitMs: number; http429: number },
+  sandbox: Sandbox | null,
 ): Promise<string> {
   const seconds = (result.finishedAt.getTime() - result.startedAt.getTime()) / 1000;
   const rows = (Object.entries(result.streams) as Array<[StreamName, StreamOutcome]>).map(([name, o]) => [
@@ -79,16 +79,7 @@ export async function renderSummary(
   out.push(
     `  OSS: ${fmt(ossStats.retries)} retries, ${fmt(ossStats.http429)} answers 429, ${(ossStats.rateWaitMs / 1000).toFixed(1)} s cumulative wait for the rate budget`,
   );
-  const held = await rt.db.raw(`
-    select (select count(*) from kemitraan where deleted_at is null)::int as kemitraan,
-           (select count(*) from kemitraan where deleted_at is not null)::int as kemitraan_deleted,
-           (select count(*) from pelaku_usaha where deleted_at is null)::int as pelaku_usaha,
-           (select count(*) from proyek where deleted_at is null)::int as proyek,
-           (select count(*) from perizinan where deleted_at is null)::int as perizinan,
-           (select count(*) from quarantine where resolved_at is null)::int as quarantined,
-           (select count(*) from nib_not_found)::int as nib_not_found,
-           (select count(*) from nib_queue)::int as nib_queue`);
-  const h = held.rows[0];
+  const h = await databaseTotals(rt.db);
   out.push(
     '',
     `Database now holds: ${fmt(h.kemitraan)} partnerships (${fmt(h.kemitraan_deleted)} withdrawn), ${fmt(h.pelaku_usaha)} businesses, ` +
@@ -96,15 +87,12 @@ export async function renderSummary(
       `${fmt(h.nib_not_found)} NIBs unknown to OSS, ${fmt(h.nib_queue)} NIBs waiting.`,
   );
   if (h.quarantined > 0) {
-    const reasons = await rt.db.raw(`
-      select stream, i->>'path' as path, i->>'expected' as expected, count(*)::int as n, min(entity_id) as example
-        from quarantine, jsonb_array_elements(issues) i where resolved_at is null
-       group by 1, 2, 3 order by n desc, path limit 8`);
+    const reasons = await topQuarantineReasons(rt.db, 8);
     out.push('', 'Quarantined records (top reasons):');
     out.push(
       table(
         ['stream', 'field', 'expected', 'records', 'example'],
-        reasons.rows.map((r: Record<string, string | number>) => [r.stream, r.path, r.expected, r.n, r.example]),
+        reasons.map((r) => [r.stream, r.path, r.expected, r.n, r.example]),
       ),
     );
   }
@@ -113,10 +101,10 @@ export async function renderSummary(
   } else if (result.findings) {
     out.push('', ...renderFindingsSummary(result.findings.counts, { guard: result.findings.guard }));
   }
-  if (rt.sandbox) {
+  if (sandbox) {
     out.push(
       '',
-      `Sandbox: the simulator's manifest of planted cases is at ${rt.sandbox.manifestPath}`,
+      `Sandbox: the simulator's manifest of planted cases is at ${sandbox.manifestPath}`,
       'Work through the findings with `npx oss-sync discrepancies list` (same OSS_SYNC_DATA_DIR).',
     );
   }

@@ -1,4 +1,4 @@
-/** Plain-text tables and numbers for the terminal. */
+/** Plain-text tables and numbers for people at a terminal (pure: no IO). */
 
 export const fmt = (n: number | null | undefined): string =>
   n === null || n === undefined ? '-' : n.toLocaleString('en-US');

@@ -8,6 +8,8 @@ import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { SyncRunner } from '../scheduler/runner.js';
 import { type Db, pendingMigrations } from '../store/db.js';
+import { databaseUnavailable } from '../store/db.js';
+import { lastRuns, pingDatabase } from '../store/state.js';
 import type { ApiError } from './errors.js';
 import { pushRoutes } from './pushRoutes.js';
 import { syncRoutes } from './syncRoutes.js';
@@ -59,7 +61,7 @@ export async function readiness(db: Db, stopping: boolean): Promise<Readiness> {
     last_success_at: null,
   };
   try {
-    await db.raw('select 1').timeout(3_000, { cancel: true });
+    await pingDatabase(db);
     out.checks.database = { ok: true };
   } catch (err) {
     out.checks.database = { ok: false, error: (err as Error).message };
@@ -73,17 +75,9 @@ export async function readiness(db: Db, stopping: boolean): Promise<Readiness> {
     out.checks.migrations = { ok: false, pending: [], error: (err as Error).message };
   }
   try {
-    const last = await db('sync_runs')
-      .whereNot({ trigger: 'push' })
-      .orderBy('id', 'desc')
-      .first('id', 'trigger', 'status', 'started_at', 'finished_at', 'error');
-    out.last_run = last ? { ...last, id: Number(last.id) } : null;
-    const success = await db('sync_runs')
-      .where({ status: 'succeeded' })
-      .whereNot({ trigger: 'push' })
-      .max({ at: 'finished_at' })
-      .first();
-    out.last_success_at = success?.at ?? null;
+    const runs = await lastRuns(db);
+    out.last_run = runs.last;
+    out.last_success_at = runs.lastSuccessAt;
   } catch {
     // sync_runs missing (fresh database): migrations are then pending and already reported.
   }
@@ -103,6 +97,14 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   });
 
   app.setErrorHandler(async (err: FastifyError, req, reply) => {
+    const down = databaseUnavailable(err, deps.config.database.url);
+    if (down) {
+      req.log.warn({ url: req.url, method: req.method, error: down.message }, 'request failed: database unavailable');
+      return reply
+        .code(503)
+        .header('retry-after', '30')
+        .send({ error: 'database_unavailable', message: down.message } satisfies ApiError);
+    }
     const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 600 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ err, url: req.url, method: req.method }, 'request failed');
     const body: ApiError =
@@ -150,6 +152,7 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       metrics: deps.metrics,
       credentials: username && password ? { username, password } : null,
       piiKey: deps.piiKey,
+      kdDaerah: deps.config.oss.kdDaerah,
       now: deps.now ?? (() => new Date()),
       onAccepted: deps.onPushAccepted,
     }),

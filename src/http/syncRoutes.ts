@@ -9,7 +9,7 @@ import { SyncAlreadyRunningError } from '../errors.js';
 import type { ActiveRun, SyncRunner } from '../scheduler/runner.js';
 import { RunnerStoppedError } from '../scheduler/runner.js';
 import type { Db } from '../store/db.js';
-import { getRun, type RunRow, type StreamCounts } from '../store/runs.js';
+import { getRun, listRuns, type RunRow, type StreamCounts } from '../store/runs.js';
 import { bearerMatches } from './auth.js';
 import { type ApiError, zodFieldErrors } from './errors.js';
 
@@ -177,13 +177,11 @@ export async function syncRoutes(app: FastifyInstance, deps: SyncRouteDeps): Pro
       });
     }
     const { limit = 20, trigger, status } = parsed.data;
-    const rows: RunRow[] = await db('sync_runs')
-      .modify((q) => {
-        if (trigger) q.where({ trigger });
-        if (status) q.where({ status });
-      })
-      .orderBy('id', 'desc')
-      .limit(limit);
+    const rows: RunRow[] = await listRuns(db, {
+      limit,
+      ...(trigger ? { trigger } : {}),
+      ...(status ? { status } : {}),
+    });
     const live = runner.active();
     return { runs: rows.map((r) => runView(r, live)) };
   });

@@ -1,6 +1,7 @@
 /** The import summary a person reads (terminal and the drop folder's `<file>.report.txt`). */
-import { fmt, table } from '../cli/format.js';
-import type { ImportResult } from './importFile.js';
+import { fmt, table } from '../domain/format.js';
+import { renderFindingsSummary } from '../verification/summary.js';
+import type { ImportResult } from './result.js';
 
 const ORDER_TEXT = { dmy: 'day-first (d/m/Y)', mdy: 'month-first (m/d/Y)' } as const;
 
@@ -28,6 +29,10 @@ export function renderImportSummary(r: ImportResult): string {
       (rows.duplicates ? `; ${fmt(rows.duplicates)} rows repeat a record read earlier in the file` : '') +
       (rows.blank ? `; ${fmt(rows.blank)} empty rows skipped` : ''),
   );
+  if (rows.rejected) {
+    const n = rows.rejected === 1 ? '1 row' : `${fmt(rows.rejected)} rows`;
+    out.push(`  ! ${n} rejected: none of their values was stored (see "Rejected rows" below)`);
+  }
   if (r.tables.length) {
     out.push(
       '',
@@ -88,6 +93,8 @@ export function renderImportSummary(r: ImportResult): string {
         .join('; ')}`,
     );
   }
+  if (r.findings && 'error' in r.findings) out.push('', `Findings not evaluated: ${r.findings.error}`);
+  else if (r.findings) out.push('', ...renderFindingsSummary(r.findings.counts, { guard: r.findings.guard }));
   if (r.nibsQueued) out.push(`NIBs first seen here, queued for inqueryNIB: ${fmt(r.nibsQueued)}`);
   for (const n of r.notes) out.push(`  - ${n}`);
   return out.join('\n');

@@ -7,8 +7,9 @@ import type { StreamName } from '../domain/glossary.js';
 import { SyncAlreadyRunningError, toError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
-import { failInterruptedRuns, type StreamCounts } from '../store/runs.js';
+import { runningRunId, type StreamCounts } from '../store/runs.js';
 import type { SyncDeps } from '../sync/context.js';
+import { abandonRun } from '../sync/lifecycle.js';
 import { runSync, type SyncResult } from '../sync/runSync.js';
 
 /** What a caller of the runner asks for (runSync's request without the hooks). */
@@ -73,28 +74,33 @@ export interface RunnerOptions {
 
 export function createSyncRunner({ deps, log, metrics }: RunnerOptions): SyncRunner {
   const controller = new AbortController();
-  let current: (ActiveRun & { settled: Promise<unknown> }) | null = null;
+  let current: (ActiveRun & { settled: Promise<unknown>; rowId: Promise<number | null> }) | null = null;
   let stopping = false;
 
   return {
     async start(req) {
       if (stopping) throw new RunnerStoppedError();
-      if (current) throw new SyncAlreadyRunningError(current.runId === null ? null : String(current.runId));
+      if (current) {
+        // A run of this process is starting: answer with its id once its row exists, never with an unknown run.
+        const id = current.runId ?? (await current.rowId);
+        throw new SyncAlreadyRunningError(id === null ? await runningRunId(deps.db) : String(id));
+      }
       let resolveStarted: (id: number) => void = () => undefined;
       const started = new Promise<number>((resolve) => {
         resolveStarted = resolve;
       });
-      const active: ActiveRun & { settled: Promise<unknown> } = {
+      const active: ActiveRun & { settled: Promise<unknown>; rowId: Promise<number | null> } = {
         runId: null,
         trigger: req.trigger,
         dryRun: req.dryRun,
         startedAt: new Date(),
         progress: {},
         settled: Promise.resolve(),
+        rowId: started,
       };
       current = active;
       const run = runSync(
-        { ...deps, signal: controller.signal },
+        { ...deps, signal: controller.signal, ...(metrics ? { observer: metrics } : {}) },
         {
           ...req,
           onStarted: (runId) => {
@@ -103,42 +109,18 @@ export function createSyncRunner({ deps, log, metrics }: RunnerOptions): SyncRun
           },
           onProgress: (p) => {
             active.progress[p.stream] = { phase: p.phase, total: p.total ?? null, counts: { ...p.counts } };
-            if (!req.dryRun && active.runId !== null) metrics?.trackRecords(active.runId, p.stream, p.counts);
           },
         },
       );
-      const settled = run.then(
-        (result) => {
-          if (!req.dryRun) {
-            for (const [stream, outcome] of Object.entries(result.streams)) {
-              if (outcome) metrics?.trackRecords(result.runId, stream, outcome.counts);
-            }
-          }
-          metrics?.forgetRun(result.runId);
-          metrics?.runFinished({
-            trigger: req.trigger,
-            status: result.status,
-            durationSeconds: (result.finishedAt.getTime() - result.startedAt.getTime()) / 1000,
-          });
-          return result;
-        },
-        (err: unknown) => {
-          if (active.runId !== null) {
-            log.error({ err: toError(err), runId: active.runId }, 'sync ended on an error');
-            metrics?.forgetRun(active.runId);
-            metrics?.runFinished({
-              trigger: req.trigger,
-              status: 'failed',
-              durationSeconds: (Date.now() - active.startedAt.getTime()) / 1000,
-            });
-          }
-          throw err;
-        },
-      );
+      const settled = run.catch((err: unknown) => {
+        if (active.runId !== null) log.error({ err: toError(err), runId: active.runId }, 'sync ended on an error');
+        throw err;
+      });
       active.settled = settled.then(
         () => undefined,
         () => undefined,
       );
+      active.rowId = Promise.race([started, active.settled.then(() => null)]);
       void active.settled.then(() => {
         if (current === active) current = null;
       });
@@ -160,7 +142,7 @@ export function createSyncRunner({ deps, log, metrics }: RunnerOptions): SyncRun
 
     active() {
       if (!current) return null;
-      const { settled: _settled, ...view } = current;
+      const { settled: _settled, rowId: _rowId, ...view } = current;
       return view;
     },
 
@@ -177,16 +159,15 @@ export function createSyncRunner({ deps, log, metrics }: RunnerOptions): SyncRun
         }),
       ]);
       clearTimeout(timer);
-      if (timedOut) {
-        // Our runSync still holds the deployment lock, so the only running row is ours.
-        const closed = await failInterruptedRuns(deps.db).catch((err) => {
-          log.error({ err }, 'could not close the interrupted run');
-          return [] as number[];
-        });
-        log.warn(
-          { runId: run.runId, closed, timeoutMs },
-          'the running sync did not stop in time: closed as interrupted',
+      if (timedOut && run.runId !== null) {
+        // Only this run's row, and only while it is still running: a run that finished meanwhile keeps its outcome.
+        const closed = await abandonRun(deps.db, run.runId, 'interrupted: serve stopped before the run finished').catch(
+          (err: unknown) => {
+            log.error({ err: toError(err) }, 'could not close the interrupted run');
+            return false;
+          },
         );
+        log.warn({ runId: run.runId, closed, timeoutMs }, 'the running sync did not stop in time');
       }
       return { stoppedRunId: run.runId, timedOut };
     },

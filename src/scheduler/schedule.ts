@@ -3,10 +3,11 @@
  * skipped), and one catch-up run on start when a scheduled run was missed while no process was running.
  */
 import cron, { type Logger as CronLogger, type ScheduledTask } from 'node-cron';
-import { ConfigError, SyncAlreadyRunningError, toError } from '../errors.js';
+import { SyncAlreadyRunningError, toError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import type { Db } from '../store/db.js';
-import { lastCompleteSuccessStart, missedScheduledRun, readScheduleState, writeScheduleState } from './catchUp.js';
+import { lastCompleteSuccessStart, readScheduleState, writeScheduleState } from '../store/state.js';
+import { missedScheduledRun } from './catchUp.js';
 import { RunnerStoppedError, type RunRequest, type SyncRunner } from './runner.js';
 
 export interface ScheduleOptions {
@@ -27,24 +28,11 @@ export interface Schedule {
   stop(): Promise<void>;
 }
 
-/** Throws ConfigError when the expression or the time zone is not usable. */
-export function checkSchedule(expression: string, timezone: string): void {
-  const problems: string[] = [];
-  if (!cron.validate(expression)) problems.push(`SYNC_CRON is not a valid cron expression: "${expression}"`);
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: timezone });
-  } catch {
-    problems.push(`TZ is not a known time zone: "${timezone}"`);
-  }
-  if (problems.length) throw new ConfigError(problems);
-}
-
 export async function startSchedule(opts: ScheduleOptions): Promise<Schedule> {
   const { runner, db, timezone } = opts;
   const expression = opts.cron;
   const now = opts.now ?? (() => new Date());
   const log = opts.log.child({ component: 'scheduler' });
-  checkSchedule(expression, timezone);
   let stopping = false;
 
   const saveNextRun = async (task: ScheduledTask) => {

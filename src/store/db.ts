@@ -4,6 +4,7 @@ import { pathToFileURL } from 'node:url';
 import knexPkg, { type Knex } from 'knex';
 import pg from 'pg';
 import { loadReference, projectRoot } from '../domain/reference.js';
+import { StoreError } from '../errors.js';
 
 const { knex } = knexPkg;
 
@@ -14,9 +15,64 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v: string) => Number(v));
 
 export type Db = Knex;
 
+/** Where knex's own warnings go (never stdout: a command's output may be piped into a file). */
+export interface DbLog {
+  warn(obj: object, msg: string): void;
+  debug(obj: object, msg: string): void;
+}
+
 /** Opens a knex pool on Postgres. */
-export function createDb(url: string, poolMax = 6): Db {
-  return knex({ client: 'pg', connection: url, pool: { min: 0, max: poolMax }, acquireConnectionTimeout: 30_000 });
+export function createDb(url: string, poolMax = 6, log?: DbLog): Db {
+  const say = (level: 'warn' | 'debug') => (message: unknown) =>
+    log?.[level]({ component: 'knex', detail: String((message as Error)?.message ?? message) }, 'knex');
+  return knex({
+    client: 'pg',
+    connection: url,
+    pool: { min: 0, max: poolMax },
+    acquireConnectionTimeout: 30_000,
+    log: { warn: say('warn'), error: say('warn'), deprecate: say('debug'), debug: say('debug') },
+  });
+}
+
+/** Connection-level failures: the database is down, unreachable, or refuses these credentials or this database. */
+const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH']);
+const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|28P01|28000|3D000|53300)/;
+
+/**
+ * A StoreError naming the cause and what to check when `err` means the database cannot be used at all; null for
+ * any other error. `url` is masked: only its host, port and database are named.
+ */
+export function databaseUnavailable(err: unknown, url: string | null): StoreError | null {
+  const e = err as { code?: unknown; message?: unknown; name?: unknown; errors?: unknown[] };
+  const code = typeof e?.code === 'string' ? e.code : '';
+  const message = typeof e?.message === 'string' ? e.message : '';
+  const inner = Array.isArray(e?.errors) ? (e.errors[0] as { code?: unknown } | undefined) : undefined;
+  const anyCode = code || (typeof inner?.code === 'string' ? inner.code : '');
+  const pool = e?.name === 'KnexTimeoutError' || /Timeout acquiring a connection/.test(message);
+  if (!UNAVAILABLE_CODES.has(anyCode) && !UNAVAILABLE_SQLSTATE.test(anyCode) && !pool && !/Connection terminated/.test(message)) {
+    return null;
+  }
+  let where = 'the database';
+  if (url) {
+    try {
+      const u = new URL(url);
+      where = `the database ${u.pathname.slice(1) || '(default)'} at ${u.hostname}:${u.port || '5432'}`;
+    } catch {
+      // an unparseable URL is refused by the config check before we get here
+    }
+  }
+  const what =
+    anyCode === '28P01' || anyCode === '28000'
+      ? 'refused the user name or password'
+      : anyCode === '3D000'
+        ? 'does not exist'
+        : anyCode === '53300'
+          ? 'has no free connection slots'
+          : `cannot be reached (${anyCode || (pool ? 'no connection within 30 s' : 'connection lost')})`;
+  return new StoreError(
+    `${where} ${what}: check DATABASE_URL${url ? '' : ' (unset: the embedded Postgres under OSS_SYNC_DATA_DIR)'} and that Postgres is running`,
+    { cause: err },
+  );
 }
 
 /**

@@ -1,7 +1,5 @@
-import { hostname } from 'node:os';
 import type { Knex } from 'knex';
 import type { Business, Rejection } from '../domain/records.js';
-import type { StreamOutcome } from './runs.js';
 
 /** What a push became at receipt: waiting to be applied, or rejected (kept for audit, never applied). */
 export type InboxStatus = 'pending' | 'applied' | 'rejected';
@@ -17,12 +15,16 @@ export interface NewInboxItem {
   remoteAddr: string | null;
   nib: string | null;
   status: Exclude<InboxStatus, 'applied'>;
+  /** Why it was rejected, as a label (token, malformed, too_large, too_deep, outside_region); absent: null. */
+  rejectCode?: string | null;
   rejectReason: string | null;
   tokenOk: boolean;
   bodyBytes: number;
-  /** The redacted JSON body, or null when the body was not JSON. */
+  /** sha256 of the bytes received; absent or null when the body was not read. */
+  bodySha256?: Buffer | null;
+  /** The redacted JSON body of an accepted push; null for a rejected one (only its summary is kept). */
   payload: unknown;
-  /** A digit-masked prefix of a body that was not JSON. */
+  /** A digit-masked prefix of a rejected body. */
   bodyText: string | null;
   validated: InboxValidated | null;
 }
@@ -38,9 +40,11 @@ export interface InboxItem {
 export interface InboxRow extends InboxItem {
   method: string;
   status: InboxStatus;
+  reject_code: string | null;
   reject_reason: string | null;
   token_ok: boolean;
   body_bytes: number;
+  body_sha256: Buffer | null;
   payload: unknown;
   body_text: string | null;
   last_error: string | null;
@@ -58,9 +62,11 @@ export async function insertInboxItem(db: Knex, item: NewInboxItem): Promise<num
       remote_addr: item.remoteAddr,
       nib: item.nib,
       status: item.status,
+      reject_code: item.rejectCode ?? null,
       reject_reason: item.rejectReason,
       token_ok: item.tokenOk,
       body_bytes: item.bodyBytes,
+      body_sha256: item.bodySha256 ?? null,
       // jsonb through node-pg: stringify ourselves (a JS array would be sent as a PG array).
       payload: item.payload === undefined || item.payload === null ? null : JSON.stringify(item.payload),
       body_text: item.bodyText,
@@ -68,6 +74,21 @@ export async function insertInboxItem(db: Knex, item: NewInboxItem): Promise<num
     })
     .returning('id');
   return Number(row.id);
+}
+
+/**
+ * True when we already know the NIB: a stored business (pulled, pushed or imported from an export), a NIB waiting
+ * in the queue, or a party of a partnership.
+ */
+export async function isKnownNib(db: Knex, nib: string): Promise<boolean> {
+  const r = await db.raw(
+    `select exists (select 1 from pelaku_usaha where nib = :nib)
+         or exists (select 1 from nib_queue where nib = :nib)
+         or exists (select 1 from kemitraan where nib_ub = :nib)
+         or exists (select 1 from kemitraan where nib_umkm = :nib) as known`,
+    { nib },
+  );
+  return r.rows[0].known === true;
 }
 
 /**
@@ -147,54 +168,10 @@ export async function inboxBacklog(db: Knex): Promise<InboxBacklog> {
   return r.rows[0] as InboxBacklog;
 }
 
-export async function getInboxItem(db: Knex, id: number): Promise<InboxRow | undefined> {
-  return db('push_inbox').where({ id }).first();
-}
-
 /** Deletes applied and rejected items older than `days` (pending items are never pruned). Returns how many. */
 export async function pruneInbox(db: Knex, days: number): Promise<number> {
   return db('push_inbox')
     .whereIn('status', ['applied', 'rejected'])
     .where('received_at', '<', db.raw(`now() - ? * interval '1 day'`, [days]))
     .delete();
-}
-
-/**
- * Writes the run row of a batch of pushes inside the transaction that applies them. It is written finished (never
- * 'running'), so applying pushes does not take the one-active-sync slot and is visible only once committed.
- */
-export async function insertPushRun(trx: Knex.Transaction, items: number): Promise<number> {
-  const [row] = await trx('sync_runs')
-    .insert({
-      trigger: 'push',
-      requested_by: 'oss-push',
-      reason: `receiveNIB: ${items} pushed NIB document${items === 1 ? '' : 's'} from the inbox`,
-      scope: JSON.stringify({ streams: ['nib'], full: false, dryRun: false, source: 'receiveNIB' }),
-      status: 'succeeded',
-      host: hostname(),
-      pid: process.pid,
-    })
-    .returning('id');
-  return Number(row.id);
-}
-
-/** Ends a push run inside its transaction, with the wall-clock end time. */
-export async function finishPushRun(
-  trx: Knex.Transaction,
-  runId: number,
-  status: 'succeeded' | 'partial' | 'failed',
-  streams: Record<string, StreamOutcome>,
-  error: string | null,
-): Promise<void> {
-  const counts = Object.fromEntries(Object.entries(streams).map(([k, v]) => [k, v.counts]));
-  await trx('sync_runs')
-    .where({ id: runId })
-    .update({
-      status,
-      finished_at: trx.raw('clock_timestamp()'),
-      heartbeat_at: trx.raw('clock_timestamp()'),
-      streams: JSON.stringify(streams),
-      counts: JSON.stringify(counts),
-      error,
-    });
 }

@@ -83,6 +83,12 @@ export async function markSeen(
   );
 }
 
+/** How many distinct ids a full listing has seen so far. */
+export async function countSeen(db: Knex, runId: number, entityType: string): Promise<number> {
+  const [r] = await db('sync_seen').where({ run_id: runId, entity_type: entityType }).count({ n: '*' });
+  return Number(r?.n ?? 0);
+}
+
 /** How many active partnerships a complete listing did not see, out of how many active ones. */
 export async function countUnseenPartnerships(db: Knex, runId: number): Promise<{ unseen: number; active: number }> {
   // The seen set was just filled: without fresh statistics the planner takes it for empty and nested-loops over it.

@@ -22,7 +22,7 @@ export default async function setup(project: TestProject) {
     return;
   }
   const dir = mkdtempSync(join(tmpdir(), 'oss-sync-test-pg-'));
-  const pg = await startEmbeddedPostgres(dir, createLogger('silent'), { persistent: false });
+  const pg = await startEmbeddedPostgres(dir, createLogger('silent'), { persistent: false, port: 0 });
   project.provide('adminDatabaseUrl', pg.url);
   return async () => {
     await pg.stop();

@@ -1,45 +1,10 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
+import { cli } from '../helpers/cli.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { dataFingerprint } from '../helpers/sync.js';
 
-const BIN = join(import.meta.dirname, '..', '..', 'bin', 'oss-sync.js');
 const WORLD_NOW = new Date('2026-11-20T03:00:00Z');
-
-interface Ran {
-  code: number | null;
-  signal: NodeJS.Signals | null;
-  stdout: string;
-  stderr: string;
-}
-
-function cli(args: string[], env: Record<string, string>, onSpawn?: (child: ChildProcess) => void): Promise<Ran> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [BIN, ...args], {
-      env: {
-        PATH: process.env.PATH ?? '',
-        HOME: process.env.HOME ?? '/root',
-        LOG_LEVEL: 'info',
-        OSS_SYNC_FROM_SOURCE: '1',
-        ...env,
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d) => {
-      stdout += d;
-    });
-    child.stderr.on('data', (d) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr }));
-    onSpawn?.(child);
-  });
-}
 
 const envFor = (t: TestDatabase, sim: RunningSimulator, extra: Record<string, string> = {}) => ({
   DATABASE_URL: t.url,
@@ -130,16 +95,18 @@ describe('a sync killed mid-run', () => {
 
   it('converges, after a rerun, to the database of an uninterrupted run', async () => {
     let killedAfterCommit = false;
-    const killed = await cli(['sync'], envFor(interrupted, sim, { OSS_CONCURRENCY: '2' }), (child) => {
-      const poll = setInterval(async () => {
-        const stored = await interrupted.db('pelaku_usaha').count({ n: '*' });
-        if (Number(stored[0]?.n) >= 10) {
-          clearInterval(poll);
-          killedAfterCommit = true;
-          child.kill('SIGKILL');
-        }
-      }, 20);
-      child.on('close', () => clearInterval(poll));
+    const killed = await cli(['sync'], envFor(interrupted, sim, { OSS_CONCURRENCY: '2' }), {
+      onSpawn: (child) => {
+        const poll = setInterval(async () => {
+          const stored = await interrupted.db('pelaku_usaha').count({ n: '*' });
+          if (Number(stored[0]?.n) >= 10) {
+            clearInterval(poll);
+            killedAfterCommit = true;
+            child.kill('SIGKILL');
+          }
+        }, 20);
+        child.on('close', () => clearInterval(poll));
+      },
     });
     expect(killed.signal).toBe('SIGKILL');
     expect(killedAfterCommit).toBe(true);

@@ -416,6 +416,9 @@ describe('oss-sync serve', () => {
     });
 
     it('catches up once on start when a scheduled run was missed while it was down', async () => {
+      // Its own database: a run of the previous test that started less than a second ago would be a success after
+      // the missed instant, and rightly prevent the catch-up (the order-dependent failure this test used to have).
+      t = await newDatabase('serve_catch_up');
       const missed = new Date(Date.now() - 1_000);
       await t
         .db('app_settings')

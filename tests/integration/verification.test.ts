@@ -10,10 +10,11 @@ import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { discrepanciesCommand, EXPORT_HEADERS } from '../../src/cli/discrepancies.js';
+import { discrepanciesCommand } from '../../src/cli/discrepancies.js';
+import { EXPORT_HEADERS } from '../../src/verification/findingsExport.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
-import type { Runtime } from '../../src/runtime.js';
+import { openRuntime, type Runtime } from '../../src/runtime.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 const UB = '8120000000001';
@@ -154,17 +155,10 @@ beforeAll(async () => {
   t = await createTestDatabase('verification');
   dir = mkdtempSync(join(tmpdir(), 'oss-sync-verification-'));
   await seed(t.db);
-  rt = {
-    config: loadConfig({ DATABASE_URL: t.url }),
-    log: createLogger('silent'),
-    db: t.db,
-    databaseUrl: t.url,
-    embedded: false,
-    sandbox: null,
-    close: async () => {},
-  };
+  rt = await openRuntime(loadConfig({ DATABASE_URL: t.url }), createLogger('silent'), { migrations: 'require' });
 });
 afterAll(async () => {
+  await rt?.close();
   rmSync(dir, { recursive: true, force: true });
   await t?.drop();
 });

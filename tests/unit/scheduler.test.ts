@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.js';
 import { ConfigError } from '../../src/errors.js';
 import { missedScheduledRun, type ScheduleState } from '../../src/scheduler/catchUp.js';
-import { checkSchedule } from '../../src/scheduler/schedule.js';
 
 const at = (iso: string) => new Date(iso);
 const state = (nextRunAt: string): ScheduleState => ({
@@ -57,17 +57,17 @@ describe('missed-run catch-up', () => {
   });
 });
 
-describe('schedule configuration', () => {
+describe('schedule configuration, checked by the one config check', () => {
   it.each([['0 2 * * *'], ['*/2 * * * * *'], ['30 1 * * 1-5']])('accepts %s', (expr) => {
-    expect(() => checkSchedule(expr, 'Asia/Jakarta')).not.toThrow();
+    expect(loadConfig({ SYNC_CRON: expr, TZ: 'Asia/Jakarta' }).sync.cron).toBe(expr);
   });
 
   it.each([
-    ['61 * * * *', 'Asia/Jakarta', /SYNC_CRON is not a valid cron expression/],
-    ['every day', 'Asia/Jakarta', /SYNC_CRON/],
-    ['0 2 * * *', 'Asia/Rembang', /TZ is not a known time zone/],
+    ['61 * * * *', 'Asia/Jakarta', /SYNC_CRON must be a cron expression .* got "61 \* \* \* \*"/],
+    ['every day', 'Asia/Jakarta', /SYNC_CRON must be a cron expression .* got "every day"/],
+    ['0 2 * * *', 'Asia/Rembang', /TZ must be an IANA time zone such as Asia\/Jakarta, got "Asia\/Rembang"/],
   ])('refuses %s in %s', (expr, tz, message) => {
-    expect(() => checkSchedule(expr, tz)).toThrow(ConfigError);
-    expect(() => checkSchedule(expr, tz)).toThrow(message);
+    expect(() => loadConfig({ SYNC_CRON: expr, TZ: tz })).toThrow(ConfigError);
+    expect(() => loadConfig({ SYNC_CRON: expr, TZ: tz })).toThrow(message);
   });
 });

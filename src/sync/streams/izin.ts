@@ -3,7 +3,7 @@ import { OssAuthError, OssUnavailableError } from '../../errors.js';
 import { licencesToPoll, storeLicenceStatuses } from '../../store/businesses.js';
 import { quarantineRejections } from '../../store/quarantine.js';
 import { validateLicenceStatuses } from '../../validate/index.js';
-import { addCounts, inTransaction, type StreamRun, type SyncDeps } from '../context.js';
+import { addCounts, type StreamRun, type SyncDeps } from '../context.js';
 
 const STREAM = 'izin';
 const CHUNK = 100;
@@ -38,7 +38,7 @@ export async function syncLicenceStatuses(deps: SyncDeps, run: StreamRun): Promi
     run.counts.fetched += found.length;
     const { valid, rejected } = validateLicenceStatuses(found);
     run.counts.rejected += rejected.length;
-    await inTransaction(db, run.dryRun, async (trx) => {
+    await run.transaction(async (trx) => {
       addCounts(
         run.counts,
         await storeLicenceStatuses(

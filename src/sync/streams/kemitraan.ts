@@ -4,6 +4,7 @@ import { DeleteGuardError } from '../../errors.js';
 import { readCheckpoint, writeCheckpoint } from '../../store/checkpoints.js';
 import {
   clearSeen,
+  countSeen,
   countUnseenPartnerships,
   markSeen,
   markUnseenPartnershipsDeleted,
@@ -11,7 +12,7 @@ import {
 } from '../../store/partnerships.js';
 import { type QuarantineLocation, quarantineRejections } from '../../store/quarantine.js';
 import { validatePartnerships } from '../../validate/index.js';
-import { addCounts, inTransaction, type StreamRun, type SyncDeps } from '../context.js';
+import { addCounts, type StreamRun, type SyncDeps } from '../context.js';
 import { wireField as field, walkListing } from '../keysetPager.js';
 
 const STREAM = 'kemitraan';
@@ -33,6 +34,8 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
   // The latest request, to say where a rejected record came from.
   let request: QuarantineLocation = {};
   let totalData = 0;
+  // Records of a full listing that carry no id: they count toward its completeness, but protect no stored agreement.
+  let withoutId = 0;
   // Records are validated page by page as they arrive, so validating the next batch overlaps storing this one.
   let buffer: Validated<Partnership> = { valid: [], rejected: [] };
   let rejectedAt: QuarantineLocation[] = [];
@@ -45,7 +48,7 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
     buffer = { valid: [], rejected: [] };
     rejectedAt = [];
     buffered = 0;
-    await inTransaction(db, run.dryRun, async (trx) => {
+    await run.transaction(async (trx) => {
       const stored = await storePartnerships(trx, valid, ctx);
       addCounts(run.counts, stored);
       await quarantineRejections(trx, STREAM, rejected, ctx, (_r, i) => locations[i] ?? {});
@@ -90,6 +93,7 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
     run.counts.fetched += batch.records.length;
     totalData = batch.totalData;
     const checked = validatePartnerships(batch.records, { piiKey: deps.piiKey });
+    withoutId += checked.rejected.filter((r) => !r.entity_id).length;
     run.counts.rejected += checked.rejected.length;
     buffer.valid.push(...checked.valid);
     buffer.rejected.push(...checked.rejected);
@@ -107,7 +111,7 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
 
   if (run.full) {
     try {
-      return await markVanished(deps, run, totalData);
+      return await markVanished(deps, run, totalData, withoutId);
     } finally {
       await clearSeen(db, run.runId);
     }
@@ -115,18 +119,24 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
   return undefined;
 }
 
-/** After a complete listing: soft-delete agreements it no longer holds, unless that is implausibly many. */
-async function markVanished(deps: SyncDeps, run: StreamRun, totalData: number): Promise<string | undefined> {
+/**
+ * After a full listing read to its end: soft-delete agreements it no longer holds, unless that is implausibly many.
+ * The listing is complete when the records it returned (with an id, or without one) reach the total OSS announced;
+ * a record with an id, valid or not, protects that agreement; one without an id protects nothing.
+ */
+async function markVanished(
+  deps: SyncDeps,
+  run: StreamRun,
+  totalData: number,
+  withoutId: number,
+): Promise<string | undefined> {
   const { db, config } = deps;
-  const seen = Number(
-    (await db('sync_seen').where({ run_id: run.runId, entity_type: STREAM }).count({ n: '*' }))[0]?.n ?? 0,
-  );
   if (run.dryRun) return 'dry run: deletions are not computed';
-  if (seen < totalData) {
-    return `listing incomplete (${seen} of ${totalData} records seen): no agreement marked deleted`;
-  }
+  const seen = await countSeen(db, run.runId, STREAM);
+  const judged = `listing read to its end: ${seen} records with an id${withoutId ? ` and ${withoutId} without one` : ''} of ${totalData} announced`;
+  if (seen + withoutId < totalData) return `${judged}; incomplete, so no agreement was marked deleted`;
   const { unseen, active } = await countUnseenPartnerships(db, run.runId);
-  if (unseen === 0) return undefined;
+  if (unseen === 0) return `${judged}; complete, no agreement withdrawn`;
   const share = unseen / Math.max(active, 1);
   if (share > config.sync.deleteGuardRatio) {
     throw new DeleteGuardError(
@@ -135,10 +145,10 @@ async function markVanished(deps: SyncDeps, run: StreamRun, totalData: number): 
         `rerun with a higher DELETE_GUARD_RATIO (e.g. ${Math.min(1, Math.ceil(share * 10) / 10)}).`,
     );
   }
-  const deleted = await inTransaction(db, false, (trx) =>
+  const deleted = await run.transaction((trx) =>
     markUnseenPartnershipsDeleted(trx, { runId: run.runId, source: 'listKemitraan' }),
   );
   run.counts.deleted += deleted.length;
   run.log.info({ stream: STREAM, deleted: deleted.length }, 'withdrawn agreements marked deleted');
-  return undefined;
+  return `${judged}; complete, ${deleted.length} withdrawn agreements marked deleted`;
 }
