@@ -37,6 +37,11 @@ export interface Config {
   readonly log: { readonly level: string };
   readonly simulator: { readonly seed: number; readonly size: SimulatorSize };
   readonly importDir: string | null;
+  /** What one imported file may hold (IMPORT_MAX_*), and the heap of each drop-folder import process. */
+  readonly imports: {
+    readonly limits: { readonly maxBytes: number; readonly maxRows: number; readonly maxCellChars: number };
+    readonly workerHeapMb: number;
+  };
 }
 
 const optionalText = z
@@ -250,5 +255,9 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
     log: { level: e.LOG_LEVEL ?? 'info' },
     simulator: { seed: e.SIMULATOR_SEED, size: e.SIMULATOR_SIZE ?? 'small' },
     importDir: e.IMPORT_DIR,
+    imports: {
+      limits: { maxBytes: e.IMPORT_MAX_BYTES, maxRows: e.IMPORT_MAX_ROWS, maxCellChars: e.IMPORT_MAX_CELL_CHARS },
+      workerHeapMb: e.IMPORT_WORKER_HEAP_MB,
+    },
   });
 }

@@ -8,6 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Config } from './config.js';
 import { OssSyncError } from './errors.js';
+import type { ImportDeps } from './import/index.js';
 import type { Logger } from './logger.js';
 import { createOssClient, loadFeedMapping, type OssClient } from './oss/index.js';
 import { createDb, type Db, migrate, pendingMigrations, readPiiKey } from './store/db.js';
@@ -39,8 +40,10 @@ export interface Runtime {
   readonly now: () => Date;
   /** The OSS client (in sandbox mode with its simulator), opened on first call. */
   oss(): Promise<{ client: OssClient; sandbox: Sandbox | null }>;
-  /** What the write lifecycle needs (imports and push batches). */
+  /** What the write lifecycle needs (push batches). */
   lifecycle(observer?: RunObserver): LifecycleDeps;
+  /** What an import needs: the write lifecycle and the limits of one file (IMPORT_MAX_*). */
+  importDeps(observer?: RunObserver): ImportDeps;
   /** What a sync needs; opens the OSS client. */
   syncDeps(observer?: RunObserver): Promise<SyncDeps>;
   close(): Promise<void>;
@@ -110,6 +113,7 @@ export async function openRuntime(config: Config, log: Logger, opts: OpenOptions
         return oss;
       },
       lifecycle,
+      importDeps: (observer) => ({ ...lifecycle(observer), limits: config.imports.limits }),
       async syncDeps(observer) {
         const { client } = await rt.oss();
         return { ...lifecycle(observer), config, oss: client, piiKey: rt.piiKey || (await readPiiKey(db)) };

@@ -1,8 +1,9 @@
 /*
  * The descriptions the OSS dashboard exports print instead of codes ("Uraian …"), mapped back to the PIA code
- * tables (oss-domain.md §1.9, §1.4, §3.6). Each table lists the code with the description the exports print first,
- * then the other spellings seen for it. Matching ignores case, punctuation and repeated spaces. A description that is
- * not here is kept as written and reported, never guessed.
+ * tables (the Lampiran code lists, the risk levels, the authority levels). Each table lists the code with the
+ * description the exports print first, then the other spellings seen for it. Matching ignores case, punctuation and
+ * repeated spaces. A description that is not here is never guessed: the row is refused when the table is the whole
+ * code list, kept as written and reported otherwise (convert.ts, CodeTableKind).
  */
 import { STATUS_IZIN } from '../domain/codes.js';
 
@@ -155,9 +156,4 @@ export function indexDescriptions(table: DescriptionTable): DescriptionIndex {
     if (/^0\d$/.test(code)) out.set(code.slice(1), code);
   }
   return out;
-}
-
-/** The description an export prints for a code (what the simulator writes); the code itself when unknown. */
-export function describeCode(table: DescriptionTable, code: string): string {
-  return table[code]?.[0] ?? code;
 }

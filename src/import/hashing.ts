@@ -255,17 +255,6 @@ export function formatExportHash(a: number, b: number): string {
   return `x${hex8(a)}${hex8(b)}`;
 }
 
-/** Parses formatExportHash's text; false when it is not one (an API row's sha1). */
-export function parseExportHash(s: string, out: Uint32Array): boolean {
-  if (s.length !== 17 || s.charCodeAt(0) !== 120) return false;
-  const a = Number.parseInt(s.slice(1, 9), 16);
-  const b = Number.parseInt(s.slice(9, 17), 16);
-  if (Number.isNaN(a) || Number.isNaN(b)) return false;
-  out[0] = a;
-  out[1] = b;
-  return true;
-}
-
 const USED = 1;
 /** The database holds a row with this key. */
 export const IN_DB = 2;

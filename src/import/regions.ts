@@ -2,7 +2,7 @@
  * Region names in the exports (province, kabupaten/kota, kecamatan, kelurahan/desa) → Kemendagri codes, as far as
  * config/reference/wilayah.json allows. Pure: the reference data is passed in.
  */
-import type { Reference } from '../domain/reference.js';
+import type { Reference } from '../reference.js';
 import { descriptionKey } from './codes.js';
 
 const PREFIXES_RE = /^(provinsi|prov|kabupaten|kab|kecamatan|kec|kelurahan|kel|desa|ds)\b\.?\s*/;

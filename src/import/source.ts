@@ -1,14 +1,25 @@
 /*
- * Reading an export file as batches of rows, streaming: csv through CsvTokenizer, xlsx through exceljs's streaming
- * WorkbookReader. The file's sha256 is computed from the bytes as they are read (no extra pass).
+ * Reading an export file as batches of rows, streaming and bounded by the import limits (limits.ts): csv through
+ * CsvTokenizer after its encoding is decided for the whole file (encoding.ts), xlsx through the workbook reader
+ * (xlsx.ts). The file's sha256 is computed from its bytes as they are read.
  */
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { extname } from 'node:path';
-import { StringDecoder } from 'node:string_decoder';
-import ExcelJS from 'exceljs';
-import { CsvTokenizer, detectDelimiter, stripBom } from './csv.js';
+import { type CsvRecordIssue, CsvTokenizer, detectDelimiter } from './csv.js';
+import { decideEncoding } from './encoding.js';
+import {
+  ImportLimitError,
+  type ImportLimits,
+  importLimits,
+  MAX_CELLS_PER_ROW,
+  maxRowChars,
+  n,
+  type RejectedRow,
+  type RowIssue,
+} from './limits.js';
 import type { Cell } from './values.js';
+import { xlsxBatches } from './xlsx.js';
 
 export type ExportFormat = 'csv' | 'xlsx';
 
@@ -17,17 +28,29 @@ export interface RowBatch {
   sheet: string | null;
   rows: Cell[][];
   rowNumbers: number[];
+  /**
+   * Rows taken out because a cell or the row passed a limit (a 50 MB name): each with its cells (long ones cut to
+   * a preview) and why. They are not in `rows`; the importer rejects them with these reasons.
+   */
+  rejected?: RejectedRow[];
 }
 
 export interface ExportSource {
   format: ExportFormat;
   batches: AsyncIterable<RowBatch>;
-  /** Bytes read so far. */
+  /** Bytes read so far (xlsx: compressed bytes of the file). */
   bytesRead(): number;
   /** The file's sha256 (hex); complete once every batch has been read. */
   sha256(): string;
-  /** How the csv was decoded and split ('utf-8, ";"'), or null for xlsx. */
+  /** How the csv was decoded and split ('utf-8, delimiter ";"'), or null for xlsx. */
   describe(): string | null;
+  /** What a person should know about how the file was read (invalid UTF-8 lines, a missing sheet); complete at the end. */
+  warnings(): string[];
+}
+
+export interface OpenExportOptions {
+  /** Limits on what the file may hold (defaults: DEFAULT_IMPORT_LIMITS). */
+  limits?: Partial<ImportLimits> | null;
 }
 
 /** The format of a file by its extension, or null when it is neither csv nor xlsx. */
@@ -39,139 +62,140 @@ export function formatOf(path: string): ExportFormat | null {
 /** Read size: small enough that a batch's rows die young (cheap garbage collection). */
 const CHUNK_BYTES = 256 * 1024;
 
-export function openExport(path: string, format: ExportFormat): ExportSource {
+/**
+ * Opens an export for streaming. Reading its batches throws ImportLimitError past a limit, UnreadableFileError for a
+ * file that is not what its name says, CsvQuoteError for a quote never closed; messages say what and where.
+ */
+export function openExport(path: string, format: ExportFormat, options: OpenExportOptions = {}): ExportSource {
+  const limits = importLimits(options.limits);
   const hash = createHash('sha256');
   let bytes = 0;
   let digest: string | null = null;
   let description: string | null = null;
+  const warnings: string[] = [];
   const onBytes = (chunk: Buffer) => {
     hash.update(chunk);
     bytes += chunk.length;
   };
   const batches =
     format === 'csv'
-      ? csvBatches(path, onBytes, (d) => {
+      ? csvBatches(path, limits, warnings, onBytes, (d) => {
           description = d;
         })
-      : xlsxBatches(path, onBytes);
+      : xlsxFile(path, limits, warnings, onBytes, (b) => {
+          bytes = b;
+        });
   return {
     format,
     batches,
     bytesRead: () => bytes,
     sha256: () => {
-      digest ??= (hash as Hash).digest('hex');
+      digest ??= hash.digest('hex');
       return digest;
     },
     describe: () => description,
+    warnings: () => [...warnings],
   };
 }
 
-/** UTF-8 when the start of the file decodes as UTF-8, else Windows-1252 (Excel's "CSV" on Windows). */
-function detectEncoding(head: Buffer): 'utf-8' | 'latin1' {
-  // A multi-byte character may be cut at the end of the sample: decode up to the last complete character.
-  let end = head.length;
-  for (let k = 1; k <= 3 && end - k >= 0; k++) {
-    const b = head[end - k]!;
-    if ((b & 0xc0) === 0xc0) {
-      end -= k;
-      break;
-    }
-    if ((b & 0x80) === 0) break;
-  }
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, end));
-    return 'utf-8';
-  } catch {
-    return 'latin1';
-  }
+const CSV_ISSUE_LIMIT: Record<CsvRecordIssue['kind'], RowIssue['limit']> = {
+  'field-too-long': 'maxCellChars',
+  'record-too-long': 'maxRowChars',
+  'too-many-fields': 'maxCellsPerRow',
+};
+
+function csvIssue(x: CsvRecordIssue, line: number, limits: ImportLimits): RowIssue {
+  const limit = CSV_ISSUE_LIMIT[x.kind];
+  const message =
+    x.kind === 'field-too-long'
+      ? `line ${n(line)}, column ${x.column! + 1}: ${n(x.length)} characters, more than IMPORT_MAX_CELL_CHARS (${n(limits.maxCellChars)})`
+      : x.kind === 'record-too-long'
+        ? `line ${n(line)}: more than ${n(maxRowChars(limits))} characters in one row`
+        : `line ${n(line)}: ${n(x.length)} fields, more than ${n(MAX_CELLS_PER_ROW)} (Excel's last column)`;
+  return { column: x.column, limit, found: x.length, message };
 }
 
 async function* csvBatches(
   path: string,
+  limits: ImportLimits,
+  warnings: string[],
   onBytes: (b: Buffer) => void,
   onDescribe: (d: string) => void,
 ): AsyncGenerator<RowBatch> {
+  const decision = await decideEncoding(path, limits.maxBytes);
+  warnings.push(...decision.warnings);
+  // The decoder drops the byte-order mark; bytes invalid in the encoding read as U+FFFD (named in the warnings).
+  const decoder = new TextDecoder(decision.encoding);
   let tokenizer: CsvTokenizer | null = null;
-  let decoder: StringDecoder | null = null;
-  let first = true;
-  const stream = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-  for await (const chunk of stream as AsyncIterable<Buffer>) {
+  let records = 0;
+  let bytes = 0;
+  let rows: Cell[][] = [];
+  let rowNumbers: number[] = [];
+  let rejected: RejectedRow[] = [];
+  const sink = (fields: string[], line: number, issues?: CsvRecordIssue[]) => {
+    records++;
+    if (records > limits.maxRows) {
+      throw ImportLimitError.of('maxRows', limits.maxRows, { sheet: null, row: line }, 'the file goes on');
+    }
+    if (issues) rejected.push({ row: line, cells: fields, issues: issues.map((x) => csvIssue(x, line, limits)) });
+    else {
+      rows.push(fields);
+      rowNumbers.push(line);
+    }
+  };
+  const take = (): RowBatch => {
+    const batch: RowBatch = { sheet: null, rows, rowNumbers, ...(rejected.length ? { rejected } : {}) };
+    rows = [];
+    rowNumbers = [];
+    rejected = [];
+    return batch;
+  };
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
     onBytes(chunk);
-    let text: string;
-    if (decoder === null) {
-      const encoding = detectEncoding(chunk.subarray(0, 65_536));
-      decoder = new StringDecoder(encoding === 'utf-8' ? 'utf8' : 'latin1');
-      text = decoder.write(chunk);
-      if (first) text = stripBom(text);
+    bytes += chunk.length;
+    if (bytes > limits.maxBytes) {
+      throw ImportLimitError.of('maxBytes', limits.maxBytes, { sheet: null, row: null }, 'the file goes on');
+    }
+    const text = decoder.decode(chunk, { stream: true });
+    if (tokenizer === null) {
       const delimiter = detectDelimiter(text.slice(0, 65_536));
-      tokenizer = new CsvTokenizer(delimiter);
-      onDescribe(`${encoding}, delimiter "${delimiter === '\t' ? '\\t' : delimiter}"`);
-    } else {
-      text = decoder.write(chunk);
+      tokenizer = new CsvTokenizer(delimiter, {
+        maxFieldChars: limits.maxCellChars,
+        maxRecordChars: maxRowChars(limits),
+        maxFields: MAX_CELLS_PER_ROW,
+      });
+      const bom = decision.bom && decision.encoding === 'utf-8' ? ' (byte-order mark)' : '';
+      onDescribe(`${decision.encoding}${bom}, delimiter "${delimiter === '\t' ? '\\t' : delimiter}"`);
     }
-    first = false;
-    const rows: Cell[][] = [];
-    const rowNumbers: number[] = [];
-    tokenizer!.push(text, false, (fields, line) => {
-      rows.push(fields);
-      rowNumbers.push(line);
-    });
-    if (rows.length > 0) yield { sheet: null, rows, rowNumbers };
+    tokenizer.push(text, false, sink);
+    if (rows.length > 0 || rejected.length > 0) yield take();
   }
-  if (tokenizer && decoder) {
-    const rows: Cell[][] = [];
-    const rowNumbers: number[] = [];
-    tokenizer.push(decoder.end(), true, (fields, line) => {
-      rows.push(fields);
-      rowNumbers.push(line);
-    });
-    if (rows.length > 0) yield { sheet: null, rows, rowNumbers };
+  if (tokenizer) {
+    tokenizer.push(decoder.decode(), true, sink);
+    if (rows.length > 0 || rejected.length > 0) yield take();
   }
 }
 
-/** An exceljs cell value as a plain Cell (rich text joined, formulas by their result, hyperlinks by their text). */
-export function plainCell(v: unknown): Cell {
-  if (v === undefined || v === null) return null;
-  if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' || v instanceof Date) return v;
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.richText)) return o.richText.map((r: { text?: string }) => r.text ?? '').join('');
-    if ('result' in o) return plainCell(o.result);
-    if (typeof o.text === 'string') return o.text;
-    if ('error' in o) return String(o.error);
+/** The workbook's rows; once they are read, the file is hashed in one sequential pass (xlsx is read out of order). */
+async function* xlsxFile(
+  path: string,
+  limits: ImportLimits,
+  warnings: string[],
+  onBytes: (b: Buffer) => void,
+  setBytes: (n: number) => void,
+): AsyncGenerator<RowBatch> {
+  const state = { inflated: 0, compressed: 0, rows: 0, warnings };
+  for await (const batch of xlsxBatches(path, limits, state)) {
+    setBytes(state.compressed);
+    yield {
+      sheet: batch.sheet,
+      rows: batch.rows,
+      rowNumbers: batch.rowNumbers,
+      ...(batch.rejected.length ? { rejected: batch.rejected } : {}),
+    };
   }
-  return String(v);
-}
-
-const XLSX_BATCH = 1_000;
-
-async function* xlsxBatches(path: string, onBytes: (b: Buffer) => void): AsyncGenerator<RowBatch> {
-  const input = createReadStream(path, { highWaterMark: CHUNK_BYTES });
-  input.on('data', (chunk) => onBytes(chunk as Buffer));
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(input, {
-    sharedStrings: 'cache',
-    hyperlinks: 'ignore',
-    // Styles are not read (faster): date cells arrive as Excel day numbers, which date columns accept.
-    styles: 'ignore',
-    worksheets: 'emit',
-    entries: 'emit',
-  });
-  for await (const sheet of reader as unknown as AsyncIterable<AsyncIterable<{ number: number; values: unknown }>>) {
-    const name = (sheet as unknown as { name?: string }).name ?? null;
-    let rows: Cell[][] = [];
-    let rowNumbers: number[] = [];
-    for await (const row of sheet) {
-      const values = row.values as unknown[];
-      const cells: Cell[] = new Array(Math.max(0, values.length - 1));
-      for (let c = 1; c < values.length; c++) cells[c - 1] = plainCell(values[c]);
-      rows.push(cells);
-      rowNumbers.push(row.number);
-      if (rows.length >= XLSX_BATCH) {
-        yield { sheet: name, rows, rowNumbers };
-        rows = [];
-        rowNumbers = [];
-      }
-    }
-    if (rows.length > 0) yield { sheet: name, rows, rowNumbers };
+  setBytes(0);
+  for await (const chunk of createReadStream(path, { highWaterMark: CHUNK_BYTES }) as AsyncIterable<Buffer>) {
+    onBytes(chunk);
   }
 }

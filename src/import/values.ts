@@ -62,22 +62,6 @@ const MONTHS: ReadonlyMap<string, number> = new Map(
   ).flatMap(([m, names]) => names.map((n) => [n, m] as [string, number])),
 );
 
-/** Indonesian month names, January first (for writing long dates). */
-export const BULAN = [
-  'Januari',
-  'Februari',
-  'Maret',
-  'April',
-  'Mei',
-  'Juni',
-  'Juli',
-  'Agustus',
-  'September',
-  'Oktober',
-  'November',
-  'Desember',
-] as const;
-
 const ISO_RE = /^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const NUMERIC_RE = /^(\d{1,2})([/.-])(\d{1,2})\2(\d{4}|\d{2})(?:\s+\d{1,2}[:.]\d{2}(?:[:.]\d{2})?(?:\s*[AP]M)?)?$/i;
 // "14 Maret 2023", "Selasa, 14 Maret 2023", "14-Mar-23", "14 Agt. 2023"
@@ -121,7 +105,7 @@ export function numericDateShape(s: string): NumericDateShape | null {
   return dmy && mdy ? 'both' : dmy ? 'dmy' : mdy ? 'mdy' : 'neither';
 }
 
-/** How a column's day/month order was decided, for the import report. */
+/** How a column's date format was decided, for the import report. */
 export interface DateOrderDecision {
   order: DateOrder;
   /** 'values': some values fit only this order; 'convention': every value fits both, the export's own order. */
@@ -129,27 +113,36 @@ export interface DateOrderDecision {
   dayFirstOnly: number;
   monthFirstOnly: number;
   ambiguous: number;
+  /** Sampled text dates written as ISO 'YYYY-MM-DD'. */
+  isoDates: number;
+  /** The column writes its text dates as ISO (most sampled ones are): then d/m and m/d values do not belong in it. */
+  iso: boolean;
 }
 
 /**
- * Decides a column's day/month order from sample values: the order that some values fit alone (13/03/2023 can only
- * be day-first), the majority if values disagree, and the export's documented convention when every value fits both.
+ * Decides a column's date format from sample values. Its day/month order: the order that some values fit alone
+ * (13/03/2023 can only be day-first), the majority if values disagree, and the export's documented convention when
+ * every value fits both. ISO dates make an ISO column when they outnumber the numeric ones.
  */
 export function decideDateOrder(samples: Iterable<Cell>, convention: DateOrder): DateOrderDecision {
   let dayFirstOnly = 0;
   let monthFirstOnly = 0;
   let ambiguous = 0;
+  let isoDates = 0;
   for (const v of samples) {
     if (typeof v !== 'string') continue;
-    const shape = numericDateShape(v.trim());
+    const s = v.trim();
+    const shape = numericDateShape(s);
     if (shape === 'dmy') dayFirstOnly++;
     else if (shape === 'mdy') monthFirstOnly++;
     else if (shape === 'both') ambiguous++;
+    else if (shape === null && ISO_RE.test(s)) isoDates++;
   }
+  const iso = isoDates > dayFirstOnly + monthFirstOnly + ambiguous;
   if (dayFirstOnly === 0 && monthFirstOnly === 0)
-    return { order: convention, by: 'convention', dayFirstOnly, monthFirstOnly, ambiguous };
+    return { order: convention, by: 'convention', dayFirstOnly, monthFirstOnly, ambiguous, isoDates, iso };
   const order: DateOrder = dayFirstOnly === monthFirstOnly ? convention : dayFirstOnly > monthFirstOnly ? 'dmy' : 'mdy';
-  return { order, by: 'values', dayFirstOnly, monthFirstOnly, ambiguous };
+  return { order, by: 'values', dayFirstOnly, monthFirstOnly, ambiguous, isoDates, iso };
 }
 
 const ORDER_TEXT: Record<DateOrder, string> = { dmy: 'd/m/Y', mdy: 'm/d/Y' };
@@ -205,10 +198,28 @@ export function parseExportDate(v: Cell, order: DateOrder, pivotYear: number): P
   return bad(expected, `"${s}" is not a date`);
 }
 
-/** A date written the Indonesian long way: '2023-03-14' → '14 Maret 2023'. */
-export function longDateId(iso: string): string {
-  const m = Number(iso.slice(5, 7));
-  return `${Number(iso.slice(8, 10))} ${BULAN[m - 1] ?? iso.slice(5, 7)} ${iso.slice(0, 4)}`;
+/**
+ * A date cell of a column whose format was decided (decideDateOrder): like parseExportDate, except that a text date
+ * in the other numeric style is an error, not a guess: an ISO date in a d/m/Y or m/d/Y column, or a d/m or m/d date
+ * in an ISO column. Long dates ("14 Maret 2023") and spreadsheet date cells fit every column.
+ */
+export function parseColumnDate(v: Cell, order: DateOrder, iso: boolean, pivotYear: number): Parsed<string | null> {
+  if (typeof v === 'string') {
+    const s = v.trim();
+    if (!iso && ISO_RE.test(s)) {
+      return bad(
+        `a date in the column's format ${ORDER_TEXT[order]} (or "14 Maret 2023")`,
+        `"${s}" is written YYYY-MM-DD in a column of ${ORDER_TEXT[order]} dates`,
+      );
+    }
+    if (iso && NUMERIC_RE.test(s)) {
+      return bad(
+        'a date in the column\'s format YYYY-MM-DD (or "14 Maret 2023")',
+        `"${s}" is written like d/m/Y or m/d/Y in a column of YYYY-MM-DD dates`,
+      );
+    }
+  }
+  return parseExportDate(v, order, pivotYear);
 }
 
 // ---- Numbers ----

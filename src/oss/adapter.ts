@@ -7,8 +7,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { projectRoot } from '../domain/reference.js';
 import { ConfigError } from '../errors.js';
+import { projectRoot } from '../reference.js';
 import { isPlainObject } from './envelope.js';
 
 /** The assumed feeds, by their contract (canonical) method names. */

@@ -12,7 +12,7 @@
  */
 import { createWriteStream } from 'node:fs';
 import ExcelJS from 'exceljs';
-import { loadReference } from '../domain/reference.js';
+import { loadReference } from '../reference.js';
 import { KBLI_INFO, NAME_WORDS, OUTSIDE, STREETS, VILLAGES } from './catalog.js';
 import {
   descriptionOf,

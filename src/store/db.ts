@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import knexPkg, { type Knex } from 'knex';
 import pg from 'pg';
-import { loadReference, projectRoot } from '../domain/reference.js';
 import { StoreError } from '../errors.js';
+import { loadReference, projectRoot } from '../reference.js';
 
 const { knex } = knexPkg;
 
@@ -35,7 +35,14 @@ export function createDb(url: string, poolMax = 6, log?: DbLog): Db {
 }
 
 /** Connection-level failures: the database is down, unreachable, or refuses these credentials or this database. */
-const UNAVAILABLE_CODES = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN', 'ETIMEDOUT', 'ECONNRESET', 'EHOSTUNREACH']);
+const UNAVAILABLE_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ETIMEDOUT',
+  'ECONNRESET',
+  'EHOSTUNREACH',
+]);
 const UNAVAILABLE_SQLSTATE = /^(08|57P0[1-3]|28P01|28000|3D000|53300)/;
 
 /**
@@ -49,7 +56,12 @@ export function databaseUnavailable(err: unknown, url: string | null): StoreErro
   const inner = Array.isArray(e?.errors) ? (e.errors[0] as { code?: unknown } | undefined) : undefined;
   const anyCode = code || (typeof inner?.code === 'string' ? inner.code : '');
   const pool = e?.name === 'KnexTimeoutError' || /Timeout acquiring a connection/.test(message);
-  if (!UNAVAILABLE_CODES.has(anyCode) && !UNAVAILABLE_SQLSTATE.test(anyCode) && !pool && !/Connection terminated/.test(message)) {
+  if (
+    !UNAVAILABLE_CODES.has(anyCode) &&
+    !UNAVAILABLE_SQLSTATE.test(anyCode) &&
+    !pool &&
+    !/Connection terminated/.test(message)
+  ) {
     return null;
   }
   let where = 'the database';

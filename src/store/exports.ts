@@ -3,7 +3,10 @@
  * transaction (a TargetSession), so the tables load in parallel:
  *   lock the table → read what it holds (key, and the content hash of rows an export wrote) → COPY the new rows
  *   straight in while the file is read → COPY the other rows into a temporary staging table → one merge statement.
- * The import commits its sessions together at the end, or rolls them all back.
+ * The import fences and commits its sessions together at the end, or rolls them all back.
+ *
+ * The importer hands this module records keyed by column name; the COPY text of each line (direct inserts, staging
+ * rows, quarantine rows) is written here, in the column order of the table's spec.
  *
  * Merge rules (one set-based statement per table):
  * - a new key is inserted (source 'export', source_date = the snapshot date);
@@ -14,17 +17,79 @@
  * - a deleted row comes back only when the export is at least as new as its deletion.
  */
 import { createReadStream } from 'node:fs';
-import { hostname } from 'node:os';
 import type { Writable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { Knex } from 'knex';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import { SyncAlreadyRunningError } from '../errors.js';
-import type { StreamCounts, StreamOutcome } from './runs.js';
+import type { ValidationIssue } from '../domain/records.js';
+import { RunLeaseLostError } from '../errors.js';
+import { contentHash } from './merge.js';
 
 export type ExportTable = 'pelaku_usaha' | 'proyek' | 'proyek_lokasi' | 'perizinan';
 export type ColumnType = 'text' | 'date' | 'numeric' | 'integer';
+
+/** The columns an export may write, per table, with their types; `key` is the column a record is matched on. */
+export const EXPORT_COLUMNS: Readonly<
+  Record<ExportTable, { key: string; location?: true; columns: Readonly<Record<string, ColumnType>> }>
+> = {
+  pelaku_usaha: {
+    key: 'nib',
+    columns: {
+      nib: 'text',
+      nama_perseroan: 'text',
+      tgl_terbit_nib: 'date',
+      status_penanaman_modal: 'text',
+      jenis_perseroan: 'text',
+      skala_usaha: 'text',
+      alamat_perseroan: 'text',
+      kelurahan_perseroan: 'text',
+      perseroan_daerah_id: 'text',
+      kd_kecamatan: 'text',
+    },
+  },
+  proyek: {
+    key: 'id_proyek',
+    columns: {
+      id_proyek: 'text',
+      nib: 'text',
+      jenis_proyek: 'text',
+      skala_resiko: 'text',
+      nama_kegiatan: 'text',
+      skala_usaha: 'text',
+      kbli: 'text',
+      sektor: 'text',
+      luas_tanah: 'numeric',
+      satuan_luas_tanah: 'text',
+      jumlah_investasi: 'numeric',
+      tgl_pengajuan_proyek: 'date',
+      jumlah_tki: 'integer',
+    },
+  },
+  // An export describes a project's main location: matched by id_proyek (see ExportTargetSpec.location).
+  proyek_lokasi: {
+    key: 'id_proyek',
+    location: true,
+    columns: { id_proyek: 'text', nib: 'text', alamat_usaha: 'text', proyek_daerah_id: 'text', kd_kecamatan: 'text' },
+  },
+  perizinan: {
+    key: 'id_izin',
+    columns: {
+      id_izin: 'text',
+      nib: 'text',
+      id_proyek: 'text',
+      tgl_izin: 'date',
+      jenis_izin: 'text',
+      nama_izin: 'text',
+      kewenangan: 'text',
+      kd_status: 'text',
+      uraian_status: 'text',
+    },
+  },
+};
+
+/** The order import sessions lock tables: the order the API path writes them, so no lock cycle with a push. */
+export const LOCK_ORDER: readonly ExportTable[] = ['pelaku_usaha', 'proyek', 'proyek_lokasi', 'perizinan'];
 
 /** A table an export writes: the key it is matched on and the columns the export carries. */
 export interface ExportTargetSpec {
@@ -33,12 +98,31 @@ export interface ExportTargetSpec {
   key: string;
   /** proyek_lokasi: matched to the project's main live location, else `${id_proyek}#L1` (the normalizer's rule). */
   location?: boolean;
-  /** Columns the export carries (key excluded), in the order the import sends them. */
+  /** Columns the export carries (key excluded), in the table's column order. */
   columns: ReadonlyArray<{ name: string; type: ColumnType }>;
 }
 
-/** The order import sessions lock tables: the order the API path writes them, so no lock cycle with a push. */
-export const LOCK_ORDER: readonly ExportTable[] = ['pelaku_usaha', 'proyek', 'proyek_lokasi', 'perizinan'];
+/** One record of an export for one table: column name → its normalized text (null: no value). */
+export type ExportRecord = Readonly<Record<string, string | null>>;
+
+/** The spec of a table for the columns an export carries; throws for a column the table has not. */
+export function exportTarget(table: ExportTable, columns: Iterable<string>): ExportTargetSpec {
+  const def = EXPORT_COLUMNS[table];
+  if (!def) throw new Error(`export: "${table}" is not a table an export can write`);
+  const carried = new Set(columns);
+  for (const c of carried) {
+    if (!Object.hasOwn(def.columns, c)) throw new Error(`export: table ${table} has no column "${c}" an export writes`);
+  }
+  if (!carried.has(def.key)) throw new Error(`export: nothing fills the key ${table}.${def.key}`);
+  return {
+    table,
+    key: def.key,
+    ...(def.location ? { location: true } : {}),
+    columns: Object.entries(def.columns)
+      .filter(([name]) => name !== def.key && carried.has(name))
+      .map(([name, type]) => ({ name, type })),
+  };
+}
 
 export interface ExportWriteContext {
   runId: number;
@@ -61,8 +145,8 @@ export interface TargetMergeCounts {
 const q = (ident: string) => `"${ident.replace(/"/g, '""')}"`;
 
 /** COPY text format of one value: \N for null; backslash, tab and line breaks escaped. */
-export function copyText(v: string | null): string {
-  if (v === null) return '\\N';
+function copyText(v: string | null | undefined): string {
+  if (v === null || v === undefined) return '\\N';
   for (let i = 0; i < v.length; i++) {
     const c = v.charCodeAt(i);
     if (c === 92 || c === 9 || c === 10 || c === 13) {
@@ -84,15 +168,22 @@ function tableKey(spec: ExportTargetSpec): string {
   return spec.location ? 'id_proyek_lokasi' : spec.key;
 }
 
-/** Columns of the direct COPY, in the order the import writes a new row. */
-export function insertColumns(spec: ExportTargetSpec): string[] {
+/** Columns of the direct COPY, in the order insertLine writes them. */
+function insertColumns(spec: ExportTargetSpec): string[] {
   const data = [spec.key, ...spec.columns.map((c) => c.name)];
   const cols = spec.location ? ['id_proyek_lokasi', ...data] : data;
   return [...cols, 'content_hash', 'source', 'source_date', 'first_run_id', 'last_run_id'];
 }
 
+/** The key and data columns of a record as COPY text (key first, then the spec's columns). */
+function dataText(spec: ExportTargetSpec, record: ExportRecord): string {
+  let line = copyText(record[spec.key]);
+  for (const c of spec.columns) line += `\t${copyText(record[c.name])}`;
+  return line;
+}
+
 /** Suffix of a location an export creates: `${id_proyek}#L1`, the id normalize/ gives a location OSS sent without one. */
-export const LOCATION_SUFFIX = '#L1';
+const LOCATION_SUFFIX = '#L1';
 
 const PG_TYPE: Record<ColumnType, string> = { text: 'text', date: 'date', numeric: 'numeric', integer: 'integer' };
 
@@ -179,16 +270,6 @@ function mergeSql(spec: ExportTargetSpec, staging: string): string {
            (select count(*) from d)::int as keys, (select count(*) from hist)::int as history`;
 }
 
-/** Where the COPY of a table's rows stands (errors are kept until the import asks). */
-export interface CopySink {
-  /** Writes text; resolves when the stream can take more. */
-  write(text: string): Promise<void>;
-  /** Ends the COPY; resolves with the number of rows loaded. */
-  end(): Promise<number>;
-  /** Abandons the COPY (the server discards it), so the connection can roll back. */
-  abort(): void;
-}
-
 /** Resolves on `event`, rejects on 'error', and leaves no listener behind. */
 function settle(stream: Writable, event: 'drain' | 'finish'): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -209,38 +290,27 @@ function settle(stream: Writable, event: 'drain' | 'finish'): Promise<void> {
   });
 }
 
-function copySink(stream: Writable & { rowCount: number }): CopySink {
-  let failed: Error | null = null;
-  let ended = false;
-  stream.on('error', (err: Error) => {
-    failed = err;
-  });
-  return {
-    async write(text) {
-      if (failed) throw failed;
-      if (!stream.write(text)) await settle(stream, 'drain');
-    },
-    async end() {
-      if (failed) throw failed;
-      const finished = settle(stream, 'finish');
-      stream.end();
-      await finished;
-      ended = true;
-      return stream.rowCount;
-    },
-    abort() {
-      if (!ended && !stream.destroyed) stream.destroy(new Error('import abandoned'));
-    },
-  };
-}
+/** Buffered text is sent to the direct COPY in pieces of about this size. */
+const FLUSH_CHARS = 64 * 1024;
 
 /** One table's connection and transaction during an import. */
 export class TargetSession {
+  private copy: (Writable & { rowCount: number }) | null = null;
+  private copyFailed: Error | null = null;
+  private copyEnded = false;
+  private pending: string[] = [];
+  private pendingChars = 0;
+  private readonly metaTail: string;
+  /** Records queued for the direct COPY. */
+  queued = 0;
+
   private constructor(
     readonly spec: ExportTargetSpec,
-    readonly client: pg.Client,
+    private readonly client: pg.Client,
     private readonly ctx: ExportWriteContext,
-  ) {}
+  ) {
+    this.metaTail = `\texport\t${ctx.snapshotDate}\t${ctx.runId}\t${ctx.runId}\n`;
+  }
 
   /** Connects and begins; the transaction stays open until commit() or rollback(). */
   static async open(databaseUrl: string, spec: ExportTargetSpec, ctx: ExportWriteContext): Promise<TargetSession> {
@@ -268,7 +338,7 @@ export class TargetSession {
 
   /**
    * Streams what the table holds, as COPY text lines "key<TAB>hash": per key (for locations: per project) the content
-   * hash when an export wrote the live row, else \N.
+   * hash when an export wrote the live row, else \N. Keys are COPY text (unescapeCopy decodes one).
    */
   async readKnown(onChunk: (chunk: Buffer) => void): Promise<void> {
     const tk = this.spec.location ? 'id_proyek' : this.spec.key;
@@ -278,30 +348,67 @@ export class TargetSession {
     for await (const chunk of stream as AsyncIterable<Buffer>) onChunk(chunk);
   }
 
-  /** Starts the direct COPY of new rows (insertColumns order). */
-  startInserts(): CopySink {
+  /** Queues a record with a new key for the direct COPY (sent by flush). */
+  insert(record: ExportRecord, hash: string): void {
+    const data = dataText(this.spec, record);
+    const line = this.spec.location
+      ? `${copyText(`${record[this.spec.key]}${LOCATION_SUFFIX}`)}\t${data}\t${hash}${this.metaTail}`
+      : `${data}\t${hash}${this.metaTail}`;
+    this.pending.push(line);
+    this.pendingChars += line.length;
+    this.queued++;
+  }
+
+  /** Sends the queued records to the direct COPY once there are enough (all of them with `force`). */
+  async flush(force = false): Promise<void> {
+    if (this.pending.length === 0 || (!force && this.pendingChars < FLUSH_CHARS)) return;
+    const text = this.pending.join('');
+    this.pending = [];
+    this.pendingChars = 0;
+    const copy = this.startCopy();
+    if (this.copyFailed) throw this.copyFailed;
+    if (!copy.write(text)) await settle(copy, 'drain');
+  }
+
+  private startCopy(): Writable & { rowCount: number } {
+    if (this.copy) return this.copy;
     const sql = `copy ${q(this.spec.table)} (${insertColumns(this.spec).map(q).join(', ')}) from stdin`;
-    return copySink(this.client.query(copyFrom(sql)));
+    const copy = this.client.query(copyFrom(sql));
+    copy.on('error', (err: Error) => {
+      this.copyFailed = err;
+    });
+    this.copy = copy;
+    return copy;
   }
 
-  /** Meta columns that end each direct-COPY line (content hash, source, snapshot, run ids). */
-  metaSuffix(contentHash: string): string {
-    return `\t${contentHash}\texport\t${this.ctx.snapshotDate}\t${this.ctx.runId}\t${this.ctx.runId}\n`;
+  /** Ends the direct COPY; throws unless the database loaded every record queued. */
+  async endInserts(): Promise<void> {
+    await this.flush(true);
+    if (!this.copy) return;
+    if (this.copyFailed) throw this.copyFailed;
+    const finished = settle(this.copy, 'finish');
+    this.copy.end();
+    await finished;
+    this.copyEnded = true;
+    if (this.copy.rowCount !== this.queued) {
+      throw new Error(`import: ${this.spec.table}: ${this.copy.rowCount} rows copied, ${this.queued} sent`);
+    }
   }
 
-  /**
-   * Loads a spool of rows to merge (lines: row_no, content hash, key, columns…) into a staging table and merges it
-   * in one statement.
-   */
-  async merge(spoolPath: string): Promise<TargetMergeCounts> {
+  /** A staging line of a record for merge(): row number, content hash, key, columns. */
+  stagingLine(rowNumber: number, hash: string, record: ExportRecord): string {
+    return `${rowNumber}\t${hash}\t${dataText(this.spec, record)}\n`;
+  }
+
+  /** Loads a file of staging lines into a temporary table and merges it in one statement. */
+  async merge(stagingPath: string): Promise<TargetMergeCounts> {
     const staging = q(`stage_${this.spec.table}`);
-    const cols = this.spec.columns.filter((c) => c.name !== this.spec.key);
     await this.client.query(
-      `create temp table ${staging} (row_no bigint, h text, ${q(this.spec.key)} text, ${cols
+      `create temp table ${staging} (row_no bigint, h text, ${q(this.spec.key)} text, ${this.spec.columns
         .map((c) => `${q(c.name)} ${PG_TYPE[c.type]}`)
         .join(', ')}) on commit drop`,
     );
-    await pipeline(createReadStream(spoolPath), this.client.query(copyFrom(`copy ${staging} from stdin`)));
+    await pipeline(createReadStream(stagingPath), this.client.query(copyFrom(`copy ${staging} from stdin`)));
     await this.client.query(`analyze ${staging}`);
     const r = await this.client.query(mergeSql(this.spec, staging), [this.ctx.runId, this.ctx.snapshotDate]);
     const row = r.rows[0] as TargetMergeCounts & { lost: number };
@@ -316,11 +423,63 @@ export class TargetSession {
     };
   }
 
+  /** NIBs this import inserted into pelaku_usaha ("first seen in an export") go to the inqueryNIB queue. */
+  async queueNewNibs(reason: string): Promise<number> {
+    const r = await this.client.query(
+      `insert into nib_queue (nib, reason)
+       select nib, $2 from pelaku_usaha where first_run_id = $1 and source = 'export' and nib ~ '^[0-9]{13}$'
+       on conflict (nib) do nothing`,
+      [this.ctx.runId, reason],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  /**
+   * Quarantines rejected rows from a file of quarantineLine()s. The same row rejected again is not stored twice.
+   * Returns the entries written.
+   */
+  async quarantine(stream: string, linesPath: string): Promise<number> {
+    await this.client.query(
+      `create temp table stage_quarantine (entity_id text, location jsonb, payload jsonb, payload_hash text, issues jsonb)
+       on commit drop`,
+    );
+    await pipeline(createReadStream(linesPath), this.client.query(copyFrom('copy stage_quarantine from stdin')));
+    const r = await this.client.query(
+      `insert into quarantine (stream, source, entity_id, location, payload, payload_hash, issues, first_run_id)
+       select $1, 'export', entity_id, location, payload, payload_hash, issues, $2 from stage_quarantine
+       on conflict (stream, payload_hash) do nothing`,
+      [stream, this.ctx.runId],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  /** Closes open quarantine entries of records this import stored valid. */
+  async resolveQuarantine(stream: string): Promise<number> {
+    const r = await this.client.query(
+      `update quarantine qu set resolved_at = now(), resolved_run_id = $2
+        where qu.stream = $1 and qu.resolved_at is null
+          and exists (select 1 from ${q(this.spec.table)} t where t.${q(this.spec.key)} = qu.entity_id and t.last_run_id = $2)`,
+      [stream, this.ctx.runId],
+    );
+    return r.rowCount ?? 0;
+  }
+
+  /**
+   * The run's fence (the check fenceRun makes for a knex transaction): holds the run row FOR SHARE until this
+   * session commits, so nobody can close the run meanwhile; throws RunLeaseLostError when it was closed already.
+   */
+  async fence(): Promise<void> {
+    const r = await this.client.query('select status from sync_runs where id = $1 for share', [this.ctx.runId]);
+    if (r.rows[0]?.status !== 'running') throw new RunLeaseLostError(this.ctx.runId);
+  }
+
   async commit(): Promise<void> {
     await this.client.query('commit');
   }
 
+  /** Abandons the COPY in flight (the server discards it) and rolls back. */
   async rollback(): Promise<void> {
+    if (this.copy && !this.copyEnded && !this.copy.destroyed) this.copy.destroy(new Error('import abandoned'));
     await this.client.query('rollback').catch(() => undefined);
   }
 
@@ -329,121 +488,24 @@ export class TargetSession {
   }
 }
 
-/** NIBs an import inserted into pelaku_usaha ("first seen in an export") go to the inqueryNIB queue. */
-export async function queueNewExportNibs(client: pg.Client, runId: number, reason: string): Promise<number> {
-  const r = await client.query(
-    `insert into nib_queue (nib, reason)
-     select nib, $2 from pelaku_usaha where first_run_id = $1 and source = 'export' and nib ~ '^[0-9]{13}$'
-     on conflict (nib) do nothing`,
-    [runId, reason],
-  );
-  return r.rowCount ?? 0;
-}
-
-/**
- * Quarantines rejected export rows from a spool (lines: entity_id, location, payload, payload_hash, issues as
- * COPY text, the last four JSON). The same row rejected again is not stored twice. Returns rows written.
- */
-export async function quarantineExportRows(
-  client: pg.Client,
-  stream: string,
-  spoolPath: string,
-  runId: number,
-): Promise<number> {
-  await client.query(
-    `create temp table stage_quarantine (entity_id text, location jsonb, payload jsonb, payload_hash text, issues jsonb)
-     on commit drop`,
-  );
-  await pipeline(createReadStream(spoolPath), client.query(copyFrom('copy stage_quarantine from stdin')));
-  const r = await client.query(
-    `insert into quarantine (stream, source, entity_id, location, payload, payload_hash, issues, first_run_id)
-     select $1, 'export', entity_id, location, payload, payload_hash, issues, $2 from stage_quarantine
-     on conflict (stream, payload_hash) do nothing`,
-    [stream, runId],
-  );
-  return r.rowCount ?? 0;
-}
-
-/** Closes open quarantine entries of records this import stored valid. */
-export async function resolveExportQuarantine(
-  client: pg.Client,
-  stream: string,
-  spec: ExportTargetSpec,
-  runId: number,
-): Promise<number> {
-  const r = await client.query(
-    `update quarantine qu set resolved_at = now(), resolved_run_id = $2
-      where qu.stream = $1 and qu.resolved_at is null
-        and exists (select 1 from ${q(spec.table)} t where t.${q(spec.key)} = qu.entity_id and t.last_run_id = $2)`,
-    [stream, runId],
-  );
-  return r.rowCount ?? 0;
-}
-
-/** What an import run records about its file in sync_runs.scope.import. */
-export interface ImportRunInfo {
+/** Where a rejected export row is: file, sheet (xlsx), row (csv: line) and the column of its first problem. */
+export interface ExportRowLocation {
   file: string;
-  path: string;
-  format: string;
-  bytes: number;
-  sha256: string | null;
-  export_type: string | null;
   sheet: string | null;
-  snapshot_date: string | null;
-  snapshot_from: string | null;
+  row: number;
+  column: string | null;
 }
 
-const UNIQUE_VIOLATION = '23505';
-
-/** Starts an import run (trigger 'import'); the one-running-run index refuses it while a sync runs. */
-export async function createImportRun(
-  db: Knex,
-  run: { requestedBy: string | null; reason: string | null; info: ImportRunInfo },
-): Promise<number> {
-  try {
-    const [row] = await db('sync_runs')
-      .insert({
-        trigger: 'import',
-        requested_by: run.requestedBy,
-        reason: run.reason,
-        scope: JSON.stringify({ streams: [], full: false, dryRun: false, import: run.info }),
-        host: hostname(),
-        pid: process.pid,
-      })
-      .returning('id');
-    return Number(row.id);
-  } catch (err) {
-    if ((err as { code?: string }).code === UNIQUE_VIOLATION) {
-      const running = await db('sync_runs').where({ status: 'running' }).first('id');
-      throw new SyncAlreadyRunningError(running ? String(running.id) : null);
-    }
-    throw err;
-  }
-}
-
-/** Ends an import run with its counts (per table, in the StreamCounts shape `status` reads) and file details. */
-export async function finishImportRun(
-  db: Knex,
-  runId: number,
-  status: 'succeeded' | 'failed',
-  outcomes: Record<string, StreamOutcome>,
-  info: ImportRunInfo,
-  error: string | null,
-): Promise<void> {
-  const counts: Record<string, StreamCounts> = Object.fromEntries(
-    Object.entries(outcomes).map(([k, v]) => [k, v.counts]),
-  );
-  await db('sync_runs')
-    .where({ id: runId })
-    .update({
-      status,
-      finished_at: db.fn.now(),
-      heartbeat_at: db.fn.now(),
-      streams: JSON.stringify(outcomes),
-      counts: JSON.stringify(counts),
-      scope: JSON.stringify({ streams: [], full: false, dryRun: false, import: info }),
-      error,
-    });
+/** A quarantine line of a rejected export row (payload: its cells by header). */
+export function quarantineLine(
+  entityId: string | null,
+  location: ExportRowLocation,
+  payload: Readonly<Record<string, string>>,
+  issues: readonly ValidationIssue[],
+): string {
+  // The same hash as the API path's quarantine: entity id and payload.
+  const hash = contentHash([entityId, payload]);
+  return `${copyText(entityId)}\t${copyText(JSON.stringify(location))}\t${copyText(JSON.stringify(payload))}\t${hash}\t${copyText(JSON.stringify(issues))}\n`;
 }
 
 /** Earlier successful imports of the same file content (by sha256), newest first. */

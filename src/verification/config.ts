@@ -2,8 +2,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EntityType } from '../domain/glossary.js';
-import { loadReference, projectRoot } from '../domain/reference.js';
 import { toWibDate } from '../domain/wib.js';
+import { loadReference, projectRoot } from '../reference.js';
 import { parseRuleConfig, type RuleConfig, type RuleReference, type RuleSqlContext } from '../rules/index.js';
 
 /** config/rules.json, validated; the catalogue's defaults for keys it leaves out. Bounding boxes fall back to wilayah.json. */

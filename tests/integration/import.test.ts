@@ -1,13 +1,18 @@
+import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseCsvSync } from 'csv-parse/sync';
+import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { csvField } from '../../src/import/csv.js';
 import { DP_PROYEK } from '../../src/import/exportTypes.js';
 import { type ImportDeps, type ImportResult, importDropFolder, importExportFile } from '../../src/import/index.js';
 import { wibDay } from '../../src/import/snapshot.js';
+import { loadReference } from '../../src/reference.js';
 import { type ExportCell, type WriteExportOptions, writeWorldExport } from '../../src/simulator/exports.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
-import { acquireRunLock } from '../../src/store/runs.js';
+import { tryRunLock } from '../../src/store/runs.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 import { makeDeps, rowVersions, silentLog, sync } from '../helpers/sync.js';
 
@@ -20,7 +25,13 @@ let sim: RunningSimulator;
 let api: TestDatabase;
 let dir: string;
 
-const depsOf = (t: TestDatabase): ImportDeps => ({ db: t.db, databaseUrl: t.url, log: silentLog });
+const depsOf = (t: TestDatabase): ImportDeps => ({
+  db: t.db,
+  databaseUrl: t.url,
+  log: silentLog,
+  now: () => new Date(),
+  kdDaerah: '3317',
+});
 const importFile = (t: TestDatabase, path: string, snapshotDate?: string) =>
   importExportFile(depsOf(t), path, { requestedBy: 'test', ...(snapshotDate ? { snapshotDate } : {}) });
 
@@ -29,6 +40,36 @@ async function writeExport(name: string, opts: Omit<WriteExportOptions, 'world' 
   await writeWorldExport({ world: sim.world, path, ...opts });
   return path;
 }
+
+const BIN = join(import.meta.dirname, '..', '..', 'bin', 'oss-sync.js');
+
+/** `oss-sync import …` from the command line against a test database. */
+function cli(args: string[], t: TestDatabase): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [BIN, ...args], {
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/root',
+        OSS_SYNC_FROM_SOURCE: '1',
+        LOG_LEVEL: 'warn',
+        DATABASE_URL: t.url,
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stderr.on('data', (d) => {
+      stderr += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+const range = (from: number, to: number) => Array.from({ length: Math.max(0, to - from) }, (_, k) => from + k);
 
 async function rowsByKey(t: TestDatabase, sql: string, key: string): Promise<Map<string, Row>> {
   const r = await t.db.raw(sql);
@@ -447,6 +488,234 @@ describe('bad rows and wrong files', () => {
   });
 });
 
+describe('every import row is validated like an API record', () => {
+  let t: TestDatabase;
+  beforeAll(async () => {
+    t = await createTestDatabase('import_strict');
+  });
+  afterAll(async () => {
+    await t.drop();
+  });
+
+  /** Edits the csv line that holds `marker` (the file's lines end in CRLF). */
+  const editLine = (path: string, marker: string, edit: (line: string) => string) => {
+    const lines = readFileSync(path, 'utf8').split('\r\n');
+    const i = lines.findIndex((l) => l.includes(marker));
+    expect(i).toBeGreaterThan(0);
+    lines[i] = edit(lines[i]!);
+    writeFileSync(path, lines.join('\r\n'));
+  };
+
+  it('rejects the nine broken rows of a newer DP Proyek snapshot at their row, stores none of their values, and exits 3', async () => {
+    const opts = { world: sim.world, type: 'dp_proyek', format: 'csv', duplicateFraction: 0 } as const;
+    const base = await writeWorldExport({ ...opts, path: join(dir, 'strict-base.csv') });
+    const r0 = await importFile(t, base.path);
+    expect(r0.status).toBe('succeeded');
+    const lineOf = (i: number) => base.headerRow + 1 + i;
+    // The world's own bad rows (rejected by the first import too) are left alone.
+    const worldBad = new Set(
+      (
+        await t.db('quarantine').where({ first_run_id: r0.runId }).select(t.db.raw(`(location->>'row')::int as row`))
+      ).map((q: { row: number }) => q.row),
+    );
+    const free = [...Array(base.rows).keys()].filter((i) => i >= 2 && !worldBad.has(lineOf(i)));
+    expect(free.length).toBeGreaterThan(20);
+    type Nine = [number, number, number, number, number, number, number, number, number];
+    const [changed, investasi, nib, kbli, tki, skala, terbit, fresh, short] = free.slice(0, 9) as Nine;
+    // A quote that is never closed, three rows before the end: the line after it is read into its cell.
+    const unterminated = free.filter((i) => i <= base.rows - 4).at(-1)!;
+    const ids: string[] = [];
+    const nibs: string[] = [];
+    const path = join(dir, 'strict-new.csv');
+    await writeWorldExport({
+      ...opts,
+      path,
+      snapshotDate: '2026-11-27',
+      transform: (row, i) => {
+        ids[i] = String(row['Id Proyek']);
+        nibs[i] = String(row.Nib);
+        if (i === changed) row.nama_proyek = `${row.nama_proyek} (DIUBAH)`;
+        if (i === investasi) row['Jumlah Investasi'] = 'sepuluh juta';
+        if (i === nib) row.Nib = '12345';
+        if (i === kbli) row.Kbli = 'ABCDE';
+        if (i === tki) row.TKI = '-5';
+        if (i === skala) row['Uraian Skala Usaha'] = 'Raksasa';
+        if (i === terbit) row['Tanggal Terbit Oss'] = '2099-01-01';
+        if (i === fresh) row['Id Proyek'] = 'R-XYZ';
+        if (i === short) row.nama_proyek = 'ROW-CUT-SHORT';
+        if (i === unterminated) row.TKI = 'QUOTE-NOT-CLOSED';
+        return row;
+      },
+    });
+    editLine(path, 'ROW-CUT-SHORT', (l) =>
+      (parseCsvSync(l, { relax_quotes: true })[0] as string[])
+        .slice(0, 10)
+        .map((c) => csvField(c))
+        .join(','),
+    );
+    editLine(path, 'QUOTE-NOT-CLOSED', (l) => l.replace('QUOTE-NOT-CLOSED', '"12'));
+    const proyekBefore = await rowsByKey(t, 'select * from proyek', 'id_proyek');
+    const pelakuBefore = await rowsByKey(t, 'select * from pelaku_usaha', 'nib');
+
+    const r = await importFile(t, path);
+    expect(r.status).toBe('succeeded');
+    const carriedOver = [...worldBad].filter((l) => l < lineOf(unterminated)).length;
+    expect(r.rows.rejected).toBe(9 + carriedOver);
+    const quarantined = await t
+      .db('quarantine')
+      .whereRaw(`location->>'file' = ?`, ['strict-new.csv'])
+      .select('location', 'issues');
+    const at = new Map(quarantined.map((q) => [q.location.row as number, q]));
+    const expectAt = (i: number, column: string, reason: RegExp) => {
+      const q = at.get(lineOf(i));
+      expect(q?.location, `row ${lineOf(i)}`).toEqual({ file: 'strict-new.csv', sheet: null, row: lineOf(i), column });
+      expect(q?.issues.map((x: { message: string }) => x.message).join(' ')).toMatch(reason);
+    };
+    expectAt(investasi, 'Jumlah Investasi', /sepuluh juta/);
+    expectAt(nib, 'Nib', /13 digits/);
+    expectAt(kbli, 'Kbli', /ABCDE/);
+    expectAt(tki, 'TKI', /-5/);
+    expectAt(skala, 'Uraian Skala Usaha', /Raksasa/);
+    expectAt(terbit, 'Tanggal Terbit Oss', /2099-01-01.*d\/m\/Y/);
+    expectAt(fresh, 'Id Proyek', /R-XYZ/);
+    expectAt(short, 'Uraian Skala Usaha', /10 cells.*23/);
+    expectAt(unterminated, 'TKI', /quote in this cell is not closed/);
+
+    // No broken value replaced a stored one, and nothing the broken rows named was created.
+    const proyekAfter = await rowsByKey(t, 'select * from proyek', 'id_proyek');
+    const pelakuAfter = await rowsByKey(t, 'select * from pelaku_usaha', 'nib');
+    for (const i of [investasi, nib, kbli, tki, skala, short, unterminated, ...range(unterminated + 1, base.rows)]) {
+      expect(proyekAfter.get(ids[i]!), `project of row ${lineOf(i)}`).toEqual(proyekBefore.get(ids[i]!));
+    }
+    expect(pelakuAfter.get(nibs[terbit]!)?.tgl_terbit_nib).toEqual(pelakuBefore.get(nibs[terbit]!)?.tgl_terbit_nib);
+    expect(pelakuAfter.has('12345')).toBe(false);
+    expect(proyekAfter.has('R-XYZ')).toBe(false);
+    expect(proyekAfter.size).toBe(proyekBefore.size);
+    // A good row of the same file is stored.
+    expect(proyekAfter.get(ids[changed]!)?.nama_kegiatan).toMatch(/\(DIUBAH\)$/);
+
+    // The command line says so in its exit code; the same rows are not quarantined twice.
+    const ran = await cli(['import', path], t);
+    expect(ran.stdout).toMatch(new RegExp(`${r.rows.rejected} rejected`));
+    expect(ran.code).toBe(3);
+    expect(await t.db('quarantine').whereRaw(`location->>'file' = ?`, ['strict-new.csv']).count({ n: '*' })).toEqual([
+      { n: quarantined.length },
+    ]);
+  });
+  it('rejects a row whose cell is past the cell limit at its row and column, and imports the rest', async () => {
+    let id = '';
+    const path = await writeExport('long-name.csv', {
+      type: 'dp_proyek',
+      format: 'csv',
+      transform: (row, i) => {
+        if (i === 6) {
+          id = String(row['Id Proyek']);
+          row.nama_proyek = 'PABRIK '.repeat(100);
+        }
+        return row;
+      },
+    });
+    const r = await importExportFile({ ...depsOf(t), limits: { maxCellChars: 200 } }, path, { requestedBy: 'test' });
+    expect(r.status).toBe('succeeded');
+    const q = await t
+      .db('quarantine')
+      .whereRaw(`location->>'file' = ?`, ['long-name.csv'])
+      .whereRaw(`(location->>'row')::int = ?`, [10])
+      .first('location', 'issues', 'entity_id');
+    expect(q.location).toEqual({ file: 'long-name.csv', sheet: null, row: 10, column: 'nama_proyek' });
+    expect(q.entity_id).toBe(id);
+    expect(q.issues[0].message).toMatch(/IMPORT_MAX_CELL_CHARS/);
+    expect(r.rejections.map((x) => x.column)).toContain('nama_proyek');
+    const stored = await t.db('proyek').where({ id_proyek: id }).first('nama_kegiatan');
+    expect(stored.nama_kegiatan).not.toMatch(/^PABRIK PABRIK/);
+  });
+});
+
+describe('findings follow an import', () => {
+  let k: TestDatabase;
+  beforeAll(async () => {
+    k = await createTestDatabase('import_findings');
+  });
+  afterAll(async () => {
+    await k.drop();
+  });
+
+  it('raises KBLI_INVALID when an import gives a project a KBLI outside KBLI 2020, with no sync', async () => {
+    const opts = { world: sim.world, type: 'dp_proyek', format: 'csv', duplicateFraction: 0 } as const;
+    const first = await importFile(k, (await writeWorldExport({ ...opts, path: join(dir, 'kbli-base.csv') })).path);
+    expect(first.status).toBe('succeeded');
+    const kbli = loadReference().kbli;
+    const invalid = '98765';
+    expect(kbli[invalid]).toBeUndefined();
+    let id: string | null = null;
+    const path = join(dir, 'kbli-new.csv');
+    await writeWorldExport({
+      ...opts,
+      path,
+      snapshotDate: '2026-11-27',
+      transform: (row) => {
+        if (id === null && kbli[String(row.Kbli)] !== undefined) {
+          id = String(row['Id Proyek']);
+          row.Kbli = invalid;
+        }
+        return row;
+      },
+    });
+    const finding = () =>
+      k.db('findings').where({ rule_code: 'KBLI_INVALID', entity_type: 'proyek', entity_id: id }).first();
+    expect(await finding()).toBeUndefined();
+    const r = await importFile(k, path);
+    expect(r.status).toBe('succeeded');
+    expect((await k.db('proyek').where({ id_proyek: id }).first()).kbli).toBe(invalid);
+    const f = await finding();
+    expect(f).toMatchObject({ status: 'open', last_run_id: r.runId });
+    expect(f.message).toContain(invalid);
+    expect(await k.db('sync_runs').whereNot({ trigger: 'import' }).count({ n: '*' })).toEqual([{ n: 0 }]);
+  });
+});
+
+describe('the write lifecycle', () => {
+  let f: TestDatabase;
+  beforeAll(async () => {
+    f = await createTestDatabase('import_fence');
+  });
+  afterAll(async () => {
+    await f.drop();
+  });
+
+  it('rolls every table back when another process closed its run before the commit (the fence)', async () => {
+    const path = await writeExport('fence.csv', { type: 'dp_proyek', format: 'csv' });
+    // Hold the NIB queue, the import's last write, so the run can be closed while the import waits for it.
+    const blocker = new pg.Client({ connectionString: f.url });
+    await blocker.connect();
+    await blocker.query('begin');
+    await blocker.query('lock table nib_queue in exclusive mode');
+    const importing = importFile(f, path);
+    for (let waited = 0; ; waited++) {
+      const r = await f.db.raw(
+        `select count(*)::int as n from pg_stat_activity
+          where wait_event_type = 'Lock' and application_name like 'oss-sync import%' and datname = current_database()`,
+      );
+      if (r.rows[0].n > 0) break;
+      expect(waited).toBeLessThan(600);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    const [run] = await f.db('sync_runs').where({ status: 'running' }).select('id');
+    await f.db('sync_runs').where({ id: run.id }).update({ status: 'failed', error: 'closed by another process' });
+    await blocker.query('commit');
+    await blocker.end();
+
+    const r = await importing;
+    expect(r.status).toBe('failed');
+    expect(r.runId).toBe(Number(run.id));
+    expect(r.error).toMatch(/lost its run lock/);
+    for (const table of ['proyek', 'pelaku_usaha', 'proyek_lokasi', 'nib_queue', 'quarantine']) {
+      expect(await f.db(table).count({ n: '*' }), table).toEqual([{ n: 0 }]);
+    }
+    expect(await f.db('sync_runs').where({ id: run.id }).first('status')).toEqual({ status: 'failed' });
+  });
+});
+
 describe('the drop folder', () => {
   let t: TestDatabase;
   let drop: string;
@@ -491,13 +760,14 @@ describe('the drop folder', () => {
   it('leaves files in place while a sync holds the run lock, and keeps both copies of a name imported twice', async () => {
     await writeWorldExport({ world: sim.world, type: 'list_izin', format: 'xlsx', path: join(drop, 'list izin.xlsx') });
     age(join(drop, 'list izin.xlsx'));
-    const lock = await acquireRunLock(t.url, t.db);
+    const lock = await tryRunLock(t.url);
+    expect(lock).not.toBeNull();
     try {
       const waiting = await importDropFolder(depsOf(t), drop, { minAgeMs: 60_000 });
       expect(waiting.find((o) => o.file === 'list izin.xlsx')?.status).toBe('waiting');
       expect(existsSync(join(drop, 'list izin.xlsx'))).toBe(true);
     } finally {
-      await lock.release();
+      await lock?.release();
     }
     const after = await importDropFolder(depsOf(t), drop, { minAgeMs: 60_000 });
     const moved = after.find((o) => o.file === 'list izin.xlsx');

@@ -3,7 +3,6 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsvSync } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { loadReference } from '../../src/domain/reference.js';
 import {
   descriptionKey,
   indexDescriptions,
@@ -19,8 +18,20 @@ import {
   STATUS_IZIN_DESCRIPTIONS,
   STATUS_PM_DESCRIPTIONS,
 } from '../../src/import/codes.js';
+import { idProyek, nib, text } from '../../src/import/convert.js';
 import { CsvTokenizer, detectDelimiter } from '../../src/import/csv.js';
-import { DP_NIB_KANTOR, DP_PROYEK, type ExportTypeDef, headerKey, LIST_IZIN } from '../../src/import/exportTypes.js';
+import {
+  column,
+  DP_NIB_KANTOR,
+  DP_PROYEK,
+  defineExport,
+  ExportDefinitionError,
+  type ExportTypeDef,
+  type ExportTypeId,
+  type FieldDef,
+  headerKey,
+  LIST_IZIN,
+} from '../../src/import/exportTypes.js';
 import { Decision, hashCells, hashKey, KeyTable } from '../../src/import/hashing.js';
 import { describeUnrecognized, recognizeHeader } from '../../src/import/headers.js';
 import { createRowMapper, type MappingNotes } from '../../src/import/mapping.js';
@@ -36,8 +47,10 @@ import {
   parseExportInteger,
   parseExportNumber,
 } from '../../src/import/values.js';
+import { loadReference } from '../../src/reference.js';
 import { writeWorldExport } from '../../src/simulator/exports.js';
 import { generateWorld } from '../../src/simulator/index.js';
+import type { ExportTable } from '../../src/store/exports.js';
 
 const tmp = mkdtempSync(join(tmpdir(), 'oss-import-unit-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -152,7 +165,7 @@ describe('dates', () => {
     ['later two-digit years are 19yy', '01/01/95', '1995-01-01'],
   ])('%s', (_n, v, out) => expect(parseExportDate(v, 'dmy', 2026)).toEqual({ ok: true, value: out }));
 
-  it.each<[string, Cell[], 'dmy' | 'mdy', { order: string; by: string }]>([
+  it.each<[string, Cell[], 'dmy' | 'mdy', Record<string, unknown>]>([
     ['values that fit only day-first win', ['01/02/2023', '13/02/2023'], 'mdy', { order: 'dmy', by: 'values' }],
     ['values that fit only month-first win', ['01/02/2023', '02/13/2023'], 'dmy', { order: 'mdy', by: 'values' }],
     ['all ambiguous: the convention', ['01/02/2023', '03/04/2023'], 'mdy', { order: 'mdy', by: 'convention' }],
@@ -163,6 +176,8 @@ describe('dates', () => {
       'mdy',
       { order: 'dmy', by: 'values' },
     ],
+    ['ISO values make an ISO column', ['2023-03-14', '2023-04-01', '13/03/2023'], 'dmy', { iso: true, isoDates: 2 }],
+    ['a stray ISO value does not', ['13/03/2023', '14/03/2023', '2099-01-01'], 'dmy', { iso: false, isoDates: 1 }],
   ])('column order: %s', (_n, values, convention, expected) => {
     expect(decideDateOrder(values, convention)).toMatchObject(expected);
   });
@@ -433,35 +448,47 @@ describe('row mapping', () => {
         null,
     );
 
-  it('maps a DP Proyek row to proyek, pelaku_usaha and proyek_lokasi values', () => {
+  it('maps a DP Proyek row to proyek, pelaku_usaha and proyek_lokasi records keyed by column', () => {
     const m = mapper(row({}), 4);
     expect(m.problems).toEqual([]);
-    expect(m.values).toEqual([
-      [
-        'R-202303140930124561234',
-        '1234567890123',
-        '01',
-        'MT',
-        'INDUSTRI PEMBEKUAN IKAN',
-        '04',
-        '10213',
-        '019',
-        '1250.5',
-        '01',
-        '15000000000',
-        '2023-03-14',
-        '125',
-      ],
-      ['1234567890123', 'PT SAMUDRA REMBANG LESTARI', '2023-03-14', '02', '01'],
-      ['R-202303140930124561234', '1234567890123', 'DESA DASUN, LASEM', '3317142008', '331714'],
-    ]);
+    expect(m.records).toEqual({
+      proyek: {
+        id_proyek: 'R-202303140930124561234',
+        nib: '1234567890123',
+        jenis_proyek: '01',
+        skala_resiko: 'MT',
+        nama_kegiatan: 'INDUSTRI PEMBEKUAN IKAN',
+        skala_usaha: '04',
+        kbli: '10213',
+        sektor: '019',
+        luas_tanah: '1250.5',
+        satuan_luas_tanah: '01',
+        jumlah_investasi: '15000000000',
+        tgl_pengajuan_proyek: '2023-03-14',
+        jumlah_tki: '125',
+      },
+      pelaku_usaha: {
+        nib: '1234567890123',
+        nama_perseroan: 'PT SAMUDRA REMBANG LESTARI',
+        tgl_terbit_nib: '2023-03-14',
+        status_penanaman_modal: '02',
+        jenis_perseroan: '01',
+      },
+      proyek_lokasi: {
+        id_proyek: 'R-202303140930124561234',
+        nib: '1234567890123',
+        alamat_usaha: 'DESA DASUN, LASEM',
+        proyek_daerah_id: '3317142008',
+        kd_kecamatan: '331714',
+      },
+    });
   });
 
-  it('keeps an unknown description as written and reports it', () => {
+  it('keeps an unknown description of an open code table as written and reports it', () => {
     noted.length = 0;
     const m = mapper(row({ 'Uraian Jenis Perusahaan': 'Firma Baru' }), 7);
     expect(m.problems).toEqual([]);
-    expect(m.values[1]?.[4]).toBe('Firma Baru');
+    expect(m.records.pelaku_usaha?.jenis_perseroan).toBe('Firma Baru');
     expect(noted).toEqual(['7:Uraian Jenis Perusahaan=Firma Baru']);
   });
 
@@ -470,12 +497,12 @@ describe('row mapping', () => {
       row({ 'Uraian Risiko Proyek': 'KOSONG', Kbli: 3111, 'Judul Kbli': 'Penangkapan Pisces/Ikan Bersirip di Laut' }),
       2,
     );
-    expect(m.values[0]?.[3]).toBeNull();
-    expect(m.values[0]?.[6]).toBe('03111');
+    expect(m.records.proyek?.skala_resiko).toBeNull();
+    expect(m.records.proyek?.kbli).toBe('03111');
     expect(
-      mapper(row({ Kbli: '3111', 'Judul Kbli': 'Penangkapan Pisces/Ikan Bersirip di Laut' }), 2).values[0]?.[6],
+      mapper(row({ Kbli: '3111', 'Judul Kbli': 'Penangkapan Pisces/Ikan Bersirip di Laut' }), 2).records.proyek?.kbli,
     ).toBe('3111');
-    expect(mapper(row({ Kbli: 3111, 'Judul Kbli': 'Industri Batik' }), 2).values[0]?.[6]).toBe('3111');
+    expect(mapper(row({ Kbli: 3111, 'Judul Kbli': 'Industri Batik' }), 2).records.proyek?.kbli).toBe('3111');
   });
 
   it('refuses a row with every problem listed', () => {
@@ -485,6 +512,115 @@ describe('row mapping', () => {
       ['Jumlah Investasi', 'banyak'],
       ['Tanggal Terbit Oss', '31/02/2023'],
     ]);
+  });
+
+  it.each<[string, Record<string, Cell>, string, RegExp]>([
+    ['a NIB that is not 13 digits', { Nib: '12345' }, 'Nib', /"12345" is not a NIB: a NIB has 13 digits/],
+    ['a project id that is not an OSS id', { 'Id Proyek': 'R-XYZ' }, 'Id Proyek', /"R-XYZ" is not an OSS project id/],
+    ['a KBLI that is not digits', { Kbli: 'ABCDE' }, 'Kbli', /"ABCDE" is not a KBLI code/],
+    ['a negative workforce', { TKI: '-5' }, 'TKI', /"-5" is negative/],
+    ['a negative investment', { 'Jumlah Investasi': '-1.000' }, 'Jumlah Investasi', /"-1.000" is negative/],
+    [
+      'a scale outside its code table',
+      { 'Uraian Skala Usaha': 'Raksasa' },
+      'Uraian Skala Usaha',
+      /"Raksasa" is not one of "Usaha Mikro"/,
+    ],
+    ['a risk level outside its code table', { 'Uraian Risiko Proyek': 'Sedang' }, 'Uraian Risiko Proyek', /"Sedang"/],
+    [
+      'an ISO date in a d/m/Y column',
+      { 'Tanggal Terbit Oss': '2099-01-01' },
+      'Tanggal Terbit Oss',
+      /YYYY-MM-DD in a column of d\/m\/Y dates/,
+    ],
+  ])('refuses %s and stores nothing of the row', (_n, over, column, message) => {
+    const m = mapper(row(over), 5);
+    expect(m.problems).toHaveLength(1);
+    expect(m.problems[0]).toMatchObject({ column });
+    expect(m.problems[0]?.message).toMatch(message);
+  });
+
+  it('keeps a 4-digit KBLI written as text (the KBLI_INVALID rule flags it) and an empty optional value', () => {
+    const m = mapper(row({ Kbli: '3111', TKI: '', luas_tanah: 'KOSONG' }), 5);
+    expect(m.problems).toEqual([]);
+    expect(m.records.proyek).toMatchObject({ kbli: '3111', jumlah_tki: null, luas_tanah: null });
+  });
+
+  it('reads ISO dates in a column whose values are ISO, and refuses a d/m/Y date there', () => {
+    const iso = createRowMapper(DP_PROYEK, recognised.match, {
+      pivotYear: 2026,
+      dateOrders: new Map([['Tanggal Terbit Oss', 'dmy']]),
+      isoDates: new Set(['Tanggal Terbit Oss']),
+      regions: new RegionResolver(buildRegionIndex(ref)),
+      kbliTitles: ref.kbli,
+      notes,
+    });
+    expect(iso(row({ 'Tanggal Terbit Oss': '2023-03-14' }), 2).records.pelaku_usaha?.tgl_terbit_nib).toBe('2023-03-14');
+    expect(iso(row({ 'Tanggal Terbit Oss': '14/03/2023' }), 2).problems[0]?.message).toMatch(/column of YYYY-MM-DD/);
+  });
+});
+
+describe('export type definitions', () => {
+  const nswiHeaders = ['NIB', 'Status_NIB', 'id_proyek', 'KBLI'];
+  const nswi = (fields: FieldDef[], tables: ExportTable[]) =>
+    defineExport({ id: 'nswi' as ExportTypeId, title: 'NSWI', headers: nswiHeaders, tables, fields });
+
+  it('refuses a fourth export type that writes no table', () => {
+    expect(() => nswi([], [])).toThrow(/export type NSWI: it writes no table/);
+    expect(() => nswi([column('NIB', nib, 'pelaku_usaha.nib')], [])).toThrow(ExportDefinitionError);
+  });
+
+  it.each<[string, FieldDef[], ExportTable[], RegExp]>([
+    [
+      'a column no table has',
+      [column('NIB', nib, 'pelaku_usaha.nib'), column('KBLI', text, 'pelaku_usaha.kbli')],
+      ['pelaku_usaha'],
+      /pelaku_usaha has no column "kbli"/,
+    ],
+    [
+      'a table without its key',
+      [column('KBLI', text, 'proyek.kbli')],
+      ['proyek'],
+      /nothing fills the key proyek.id_proyek/,
+    ],
+    [
+      'a table it does not declare',
+      [column('NIB', nib, 'pelaku_usaha.nib'), column('id_proyek', idProyek, 'proyek.id_proyek')],
+      ['pelaku_usaha'],
+      /proyek is not one of its tables/,
+    ],
+    [
+      'a header not in its header row',
+      [column('Nib', nib, 'pelaku_usaha.nib')],
+      ['pelaku_usaha'],
+      /"Nib" is not in its header row/,
+    ],
+    [
+      'a column filled twice',
+      [column('NIB', nib, 'pelaku_usaha.nib'), column('id_proyek', text, 'pelaku_usaha.nib')],
+      ['pelaku_usaha'],
+      /pelaku_usaha.nib is filled twice/,
+    ],
+  ])('refuses a definition with %s', (_n, fields, tables, message) => {
+    expect(() => nswi(fields, tables)).toThrow(message);
+  });
+
+  it('derives each table, its key and the cells that feed it from the column table', () => {
+    const byTable = Object.fromEntries(LIST_IZIN.targets.map((t) => [t.spec.table, t]));
+    expect(LIST_IZIN.targets.map((t) => t.spec.table)).toEqual([
+      'perizinan',
+      'pelaku_usaha',
+      'proyek',
+      'proyek_lokasi',
+    ]);
+    expect(byTable.proyek?.keyHeader).toBe('Id Proyek');
+    expect([...(byTable.proyek?.sourceHeaders ?? [])].sort()).toEqual(['Id Proyek', 'Kbli', 'Kd Resiko', 'Nib']);
+    expect(byTable.proyek_lokasi?.spec.columns.map((c) => c.name)).toEqual(['nib', 'proyek_daerah_id', 'kd_kecamatan']);
+    expect(DP_PROYEK.dateColumns).toEqual([
+      { header: 'Day of Tanggal Pengajuan Proyek', convention: 'dmy' },
+      { header: 'Tanggal Terbit Oss', convention: 'dmy' },
+    ]);
+    expect(DP_NIB_KANTOR.dateColumns).toEqual([{ header: 'Day of tanggal_terbit_oss', convention: 'mdy' }]);
   });
 });
 

@@ -8,8 +8,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { STATUS_IZIN } from '../../src/domain/codes.js';
 import { ENTITY_TYPES } from '../../src/domain/glossary.js';
-import { projectRoot } from '../../src/domain/reference.js';
 import { toWibDate } from '../../src/domain/wib.js';
+import { projectRoot } from '../../src/reference.js';
 import {
   DEFAULT_RULE_CONFIG,
   messageSql,

@@ -1,3 +1,4 @@
+/** The reader of the reference data shipped under config/reference (regions, KBLI), and of the project root. */
 import { readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
