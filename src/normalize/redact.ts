@@ -88,7 +88,8 @@ function copyArray(a: unknown[]): unknown[] {
   const out: unknown[] = new Array(a.length);
   for (let i = 0; i < a.length; i++) {
     const v = a[i];
-    out[i] = typeof v === 'object' && v !== null ? copy(v) : typeof v === 'string' && v.length >= 16 ? maskLoneNiks(v) : v;
+    out[i] =
+      typeof v === 'object' && v !== null ? copy(v) : typeof v === 'string' && v.length >= 16 ? maskLoneNiks(v) : v;
   }
   return out;
 }

@@ -11,10 +11,10 @@ import ExcelJS from 'exceljs';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { discrepanciesCommand } from '../../src/cli/discrepancies.js';
-import { EXPORT_HEADERS } from '../../src/verification/findingsExport.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger } from '../../src/logger.js';
 import { openRuntime, type Runtime } from '../../src/runtime.js';
+import { EXPORT_HEADERS } from '../../src/verification/findingsExport.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
 
 const UB = '8120000000001';

@@ -913,7 +913,10 @@ describe('redactRaw', () => {
     // Free text in any other field that quotes a NIK; longer digit runs (OSS ids) and NIBs stay as they are.
     [{ catatan: `pemilik NIK ${NIK_F}, hubungi` }, { catatan: 'pemilik NIK 3317********0002, hubungi' }],
     [{ alamat: [`RT 2 (${NIK_F})`] }, { alamat: ['RT 2 (3317********0002)'] }],
-    [{ oss_id: 'P02-202403140930124561234', nib: '1234567890123' }, { oss_id: 'P02-202403140930124561234', nib: '1234567890123' }],
+    [
+      { oss_id: 'P02-202403140930124561234', nib: '1234567890123' },
+      { oss_id: 'P02-202403140930124561234', nib: '1234567890123' },
+    ],
     [null, null],
     [42, 42],
   ])('%j → %j', (wire, expected) => {
