@@ -23,9 +23,13 @@ export interface OssClientStats {
   /** HTTP attempts per method and result ('ok', 'not_found', 'http_503', 'kode_500', 'timeout', 'auth', …). */
   readonly requests: Record<OssMethod, Record<string, number>>;
   readonly retries: number;
-  /** Time spent waiting for a token of the rate budget (process-wide when the budget is shared). */
+  /** Time requests slept for a token of the rate budget, summed over requests (process-wide when shared). */
   readonly rateWaitMs: number;
+  /** Wall time during which at least one request slept for a token of the rate budget. */
+  readonly rateWaitWallMs: number;
   readonly http429: number;
+  /** The rate the budget paces at now: OSS_RATE_LIMIT_RPS, or less after quota answers. */
+  readonly currentRps: number;
 }
 
 /** The OSS API as the sync sees it. Throws OssAuthError, OssUnavailableError or OssProtocolError (see index.ts). */
@@ -88,6 +92,37 @@ export function createOssClient(options: OssClientOptions): OssClient {
     checkLicenseStatus: (idIzin) => checkLicenseStatus(transport, idIzin),
     listNib: (query) => listNib(transport, nibs, query, query.pageSize ?? config.pageSize),
     listKemitraan: (query) => listKemitraan(transport, kemitraan, query, query.pageSize ?? config.pageSize),
-    stats: () => ({ ...transport.stats(), rateWaitMs: budget.stats().rateWaitMs }),
+    stats: () => {
+      const b = budget.stats();
+      return {
+        ...transport.stats(),
+        rateWaitMs: b.rateWaitMs,
+        rateWaitWallMs: b.rateWaitWallMs,
+        currentRps: b.currentRps,
+      };
+    },
+  };
+}
+
+/**
+ * What happened between two stats() snapshots of one client, e.g. one stream's share of a run. Wall waits subtract
+ * exactly: each snapshot counts the wait in progress up to its own instant. currentRps is the later snapshot's.
+ */
+export function ossStatsSince(before: OssClientStats, after: OssClientStats): OssClientStats {
+  const requests = structuredClone(after.requests);
+  for (const [method, counts] of Object.entries(before.requests) as Array<[OssMethod, Record<string, number>]>) {
+    for (const [result, n] of Object.entries(counts)) {
+      const left = (requests[method][result] ?? 0) - n;
+      if (left > 0) requests[method][result] = left;
+      else delete requests[method][result];
+    }
+  }
+  return {
+    requests,
+    retries: after.retries - before.retries,
+    rateWaitMs: after.rateWaitMs - before.rateWaitMs,
+    rateWaitWallMs: after.rateWaitWallMs - before.rateWaitWallMs,
+    http429: after.http429 - before.http429,
+    currentRps: after.currentRps,
   };
 }

@@ -35,10 +35,14 @@ export function isPlainObject(value: unknown): value is Record<string, unknown> 
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
+/** `text` with every occurrence of `secret` (the user_key) replaced. */
+export function redact(text: string, secret: string | null): string {
+  return secret ? text.split(secret).join('[redacted]') : text;
+}
+
 /** The start of a body, on one line, for error messages; `secret` (the user_key) never appears in it. */
 export function excerpt(text: string, secret: string | null, max = 120): string {
-  let one = text.replace(/\s+/g, ' ').trim();
-  if (secret) one = one.split(secret).join('[redacted]');
+  const one = redact(text.replace(/\s+/g, ' ').trim(), secret);
   return one.length > max ? `${one.slice(0, max)}…` : one;
 }
 
@@ -56,11 +60,14 @@ function findWrapperKey(body: Record<string, unknown>, method: string): string |
   );
 }
 
-/** Reads `kode` as a number; null when missing or not numeric. */
+/**
+ * Reads a whole number sent as a number or a string of digits (`kode`, paging counts); null when missing, not a
+ * whole number, or too large to hold exactly (a string of 400 nines would otherwise read as Infinity).
+ */
 export function readKode(value: unknown): number | null {
-  if (typeof value === 'number' && Number.isFinite(value)) return value;
-  if (typeof value === 'string' && /^\s*\d+\s*$/.test(value)) return Number(value);
-  return null;
+  const n =
+    typeof value === 'number' ? value : typeof value === 'string' && /^\s*\d+\s*$/.test(value) ? Number(value) : null;
+  return n !== null && Number.isSafeInteger(n) ? n : null;
 }
 
 export interface EnvelopeRequest {
@@ -70,7 +77,7 @@ export interface EnvelopeRequest {
   readonly metaKey?: string;
   /** What was asked, for messages: "listKemitraan page 3". */
   readonly label: string;
-  /** The user_key, only so that an excerpt never shows it. */
+  /** The user_key, only so that neither an excerpt nor the keterangan ever shows it. */
   readonly secret: string | null;
 }
 
@@ -93,7 +100,9 @@ export function readEnvelope(text: string, req: EnvelopeRequest): OssEnvelope {
   if (!isPlainObject(wrapper)) throw malformed(`${wrapperKey} is not an object`);
   const kode = readKode(wrapper.kode);
   if (kode === null) throw malformed(`${wrapperKey}.kode is missing or not a number`);
-  const keterangan = typeof wrapper.keterangan === 'string' ? wrapper.keterangan.trim() : (KODE_TEXT[kode] ?? '');
+  // OSS may echo the key in its text, which then travels into error messages, logs and nib_not_found.
+  const keterangan =
+    typeof wrapper.keterangan === 'string' ? redact(wrapper.keterangan, req.secret).trim() : (KODE_TEXT[kode] ?? '');
   const dataKey = keyIgnoringCase(wrapper, [req.dataKey]);
   const metaKey = req.metaKey === undefined ? undefined : keyIgnoringCase(wrapper, [req.metaKey]);
   return {

@@ -16,9 +16,21 @@ export {
   loadFeedMapping,
   resolveFeedMapping,
 } from './adapter.js';
-export { createOssClient, type OssClient, type OssClientOptions, type OssClientStats } from './client.js';
+export {
+  createOssClient,
+  type OssClient,
+  type OssClientOptions,
+  type OssClientStats,
+  ossStatsSince,
+} from './client.js';
 export type { ListKemitraanQuery, ListNibQuery, OssLookup, OssPage } from './methods.js';
-export { createRateBudget, type RateBudget, type RateBudgetOptions, type RateBudgetStats } from './rateBudget.js';
+export {
+  createRateBudget,
+  type RateBudget,
+  type RateBudgetOptions,
+  type RateBudgetStats,
+  type RatePermit,
+} from './rateBudget.js';
 export {
   BODY_KODE_RULES,
   DEFAULT_RETRY_POLICY,

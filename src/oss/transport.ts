@@ -6,7 +6,7 @@ import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { OssAuthError, OssProtocolError, OssUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { excerpt, KODE_TEXT, type OssEnvelope, readEnvelope } from './envelope.js';
-import type { RateBudget } from './rateBudget.js';
+import type { RateBudget, RatePermit } from './rateBudget.js';
 import {
   BODY_KODE_RULES,
   HTTP_STATUS_RULES,
@@ -85,6 +85,8 @@ type AttemptOutcome<T> =
       readonly retryAfterMs: number | null;
       readonly detail: string;
       readonly cause: unknown;
+      /** The budget's grant of this attempt, told about a quota answer once the retry delay is known. */
+      readonly permit: RatePermit;
     };
 
 interface NetworkFailure {
@@ -157,7 +159,7 @@ export function createTransport(options: TransportOptions): Transport {
   };
 
   async function attemptOnce<T>(req: TransportRequest<T>, attempt: number): Promise<AttemptOutcome<T>> {
-    const release = await budget.acquire();
+    const permit = await budget.acquire();
     const startedAt = now();
     let response: AxiosResponse;
     try {
@@ -172,9 +174,9 @@ export function createTransport(options: TransportOptions): Transport {
       if (!rule) {
         throw new OssUnavailableError(`OSS ${req.label} could not reach ${host}: ${detail}`, { cause: err });
       }
-      return { done: false, rule, retryAfterMs: null, detail, cause: err };
+      return { done: false, rule, retryAfterMs: null, detail, cause: err, permit };
     } finally {
-      release();
+      permit.release();
     }
 
     const status = response.status;
@@ -184,7 +186,9 @@ export function createTransport(options: TransportOptions): Transport {
       if (status === 429) stats.http429++;
       const what = `HTTP ${status} ${statusText(req, response)}`.trim();
       if (rule?.action === 'auth') throw authError(what, req.label);
-      if (rule) return { done: false, rule, retryAfterMs: retryAfter(response), detail: what, cause: undefined };
+      if (rule) {
+        return { done: false, rule, retryAfterMs: retryAfter(response), detail: what, cause: undefined, permit };
+      }
       const message = `OSS answered ${what} to ${req.label} at ${host}; body starts with "${excerpt(bodyText(response), userKey)}"`;
       throw status === 404 ? new OssMethodMissingError(req.method, message) : new OssProtocolError(message);
     }
@@ -201,7 +205,7 @@ export function createTransport(options: TransportOptions): Transport {
       record(req.method, rule.result, startedAt, attempt);
       const what = `kode ${envelope.kode} ${excerpt(envelope.keterangan, userKey)}`.trim();
       if (rule.action === 'auth') throw authError(what, req.label);
-      return { done: false, rule, retryAfterMs: retryAfter(response), detail: what, cause: undefined };
+      return { done: false, rule, retryAfterMs: retryAfter(response), detail: what, cause: undefined, permit };
     }
     if (envelope.kode === 404) {
       record(req.method, 'kode_404', startedAt, attempt);
@@ -213,6 +217,7 @@ export function createTransport(options: TransportOptions): Transport {
     try {
       const { value, result } = req.interpret(envelope);
       record(req.method, result, startedAt, attempt);
+      permit.answered();
       return { done: true, value };
     } catch (err) {
       record(req.method, 'protocol', startedAt, attempt);
@@ -225,22 +230,33 @@ export function createTransport(options: TransportOptions): Transport {
       for (let attempt = 1; ; attempt++) {
         const outcome = await attemptOnce(req, attempt);
         if (outcome.done) return outcome.value;
-        const { rule, retryAfterMs, detail, cause } = outcome;
+        const { rule, retryAfterMs, detail, cause, permit } = outcome;
+        const tooLong = retryAfterMs !== null && retryAfterMs > policy.maxRetryAfterMs;
+        const delayMs = retryDelayMs(policy, attempt, random, retryAfterMs);
+        if (rule.quota) {
+          // The quota is the key's, not this request's: every request of the process waits for the server's
+          // Retry-After (the backoff when it gave none; nobody waits for one this client would not wait for).
+          const lowered = permit.quotaExceeded(tooLong ? 0 : (retryAfterMs ?? delayMs));
+          if (lowered !== null) {
+            log.warn(
+              { method: req.method, rps: Number(lowered.toFixed(2)) },
+              'OSS quota reached, request rate lowered',
+            );
+          }
+        }
         if (attempt > policy.maxRetries) {
           throw new OssUnavailableError(
             `OSS ${req.label} failed after ${attempt} attempt${attempt === 1 ? '' : 's'} at ${host}; last error: ${detail}`,
             { cause },
           );
         }
-        if (retryAfterMs !== null && retryAfterMs > policy.maxRetryAfterMs) {
+        if (retryAfterMs !== null && tooLong) {
           throw new OssUnavailableError(
             `OSS asked to wait ${Math.ceil(retryAfterMs / 1000)} s (Retry-After) before ${req.label} at ${host}, ` +
               `longer than the ${policy.maxRetryAfterMs / 1000} s this client waits; try again later`,
             { cause },
           );
         }
-        const delayMs = retryDelayMs(policy, attempt, random, retryAfterMs);
-        if (rule.quota) budget.holdFor(delayMs);
         stats.retries++;
         log.warn({ method: req.method, attempt, delayMs, reason: rule.result }, 'OSS request failed, retrying');
         await sleep(delayMs);

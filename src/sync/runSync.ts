@@ -93,7 +93,7 @@ async function runStreams(
       transaction: (work) => inTransaction(deps.db, req.dryRun, work, run.fence),
     };
     const streamStarted = Date.now();
-    const waitBefore = deps.oss.stats().rateWaitMs;
+    const waitBefore = deps.oss.stats().rateWaitWallMs;
     try {
       const note = await STREAM_FUNCTIONS[stream](
         { ...deps, signal: combinedSignal(deps.signal, run.signal) },
@@ -111,7 +111,7 @@ async function runStreams(
       if (err instanceof OssAuthError || err instanceof OssUnavailableError) fatal = e;
     }
     outcome.durationMs = Date.now() - streamStarted;
-    outcome.rateWaitMs = deps.oss.stats().rateWaitMs - waitBefore;
+    outcome.rateWaitMs = deps.oss.stats().rateWaitWallMs - waitBefore;
     // The last word on a stream's counts: live views (GET /syncs, metrics) must not keep a count from mid-stream.
     report('finished');
     await run.saveProgress(all, true);

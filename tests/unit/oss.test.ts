@@ -10,6 +10,7 @@ import {
   loadFeedMapping,
   OssMethodMissingError,
   type OssRequestEvent,
+  ossStatsSince,
   type RateBudget,
   resolveFeedMapping,
 } from '../../src/oss/index.js';
@@ -35,7 +36,8 @@ const ossConfig = (over: Partial<Config['oss']> = {}): Config['oss'] => ({
 
 /**
  * A virtual clock: sleep(ms) registers a timer at now + ms and a pump resolves timers one at a time in time order,
- * so no test waits for real and the clock reads exactly the time a sleeper woke at.
+ * so no test waits for real and the clock reads exactly the time a sleeper woke at. While `busy` is above 0 (an
+ * HTTP exchange in progress, see gate()) the clock stands still, so an exchange takes no virtual time.
  */
 function fakeClock() {
   let t = 0;
@@ -43,8 +45,13 @@ function fakeClock() {
   let pumping = false;
   const timers: Array<{ at: number; seq: number; wake: () => void }> = [];
   const sleeps: number[] = [];
+  const clock = { busy: 0 };
   const pump = () => {
     pumping = false;
+    if (clock.busy > 0) {
+      schedule();
+      return;
+    }
     timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
     const next = timers.shift();
     if (!next) return;
@@ -57,7 +64,7 @@ function fakeClock() {
     pumping = true;
     setImmediate(pump);
   };
-  return {
+  return Object.assign(clock, {
     sleeps,
     now: () => t,
     sleep: (ms: number) => {
@@ -66,6 +73,26 @@ function fakeClock() {
         timers.push({ at: t + ms, seq: seq++, wake });
         schedule();
       });
+    },
+  });
+}
+
+/** The budget of `clock`, holding the clock still from each grant to its release (the HTTP exchange). */
+function gate(budget: RateBudget, clock: ReturnType<typeof fakeClock>): RateBudget {
+  return {
+    ...budget,
+    acquire: async () => {
+      const permit = await budget.acquire();
+      clock.busy++;
+      let open = true;
+      return {
+        ...permit,
+        release: () => {
+          if (open) clock.busy--;
+          open = false;
+          permit.release();
+        },
+      };
     },
   };
 }
@@ -78,9 +105,15 @@ interface LogLine {
 
 function setup(
   over: Partial<Config['oss']> = {},
-  extra: { mapping?: ReturnType<typeof resolveFeedMapping>; budget?: RateBudget } = {},
+  {
+    clock = fakeClock(),
+    ...extra
+  }: {
+    mapping?: ReturnType<typeof resolveFeedMapping>;
+    budget?: RateBudget;
+    clock?: ReturnType<typeof fakeClock>;
+  } = {},
 ) {
-  const clock = fakeClock();
   const logs: LogLine[] = [];
   const log = createLogger('debug', { write: (line: string) => void logs.push(JSON.parse(line)) });
   const events: OssRequestEvent[] = [];
@@ -302,8 +335,12 @@ describe('OSS client: retry table', () => {
     expect(client.stats()).toMatchObject({ retries: 1, requests: { inqueryNIB: { [`kode_${kode}`]: 1, ok: 1 } } });
     const warn = logs.filter((l) => l.level === 40);
     expect(warn).toEqual([
+      // 405 "Akses Service Ditolak" is a quota answer: the shared rate is halved, once.
+      ...(kode === 405 ? [expect.objectContaining({ msg: 'OSS quota reached, request rate lowered', rps: 500 })] : []),
       expect.objectContaining({ method: 'inqueryNIB', attempt: 1, delayMs: 250, reason: `kode_${kode}` }),
     ]);
+    if (kode === 405) expect(client.stats().currentRps).toBeLessThan(1000);
+    else expect(client.stats().currentRps).toBe(1000);
     expect(JSON.stringify(logs)).not.toContain(KEY);
   });
 
@@ -575,20 +612,20 @@ describe('rate budget', () => {
     let maxInFlight = 0;
     await Promise.all(
       Array.from({ length: 25 }, async () => {
-        const release = await budget.acquire();
+        const permit = await budget.acquire();
         granted.push(clock.now());
         inFlight++;
         maxInFlight = Math.max(maxInFlight, inFlight);
         await clock.sleep(250); // the request's own (virtual) duration
         inFlight--;
-        release();
+        permit.release();
       }),
     );
     expect(granted).toHaveLength(25);
     expect(maxInWindow(granted, 1000)).toBeLessThanOrEqual(10);
     for (let i = 1; i < granted.length; i++) expect(granted[i]! - granted[i - 1]!).toBeGreaterThanOrEqual(100);
     expect(maxInFlight).toBe(3);
-    expect(budget.stats()).toMatchObject({ granted: 25, inFlight: 0 });
+    expect(budget.stats()).toMatchObject({ granted: 25, inFlight: 0, currentRps: 10, slowdowns: 0 });
     expect(budget.stats().rateWaitMs).toBeGreaterThan(0);
   });
 
@@ -598,20 +635,27 @@ describe('rate budget', () => {
     const granted: number[] = [];
     await Promise.all(
       Array.from({ length: 8 }, async () => {
-        const release = await budget.acquire();
+        const permit = await budget.acquire();
         granted.push(clock.now());
-        release();
+        permit.release();
       }),
     );
     expect(granted).toEqual([0, 0, 0, 0, 0, 100, 200, 300]);
   });
 
-  it('holds every grant after a quota answer', async () => {
+  it('counts the wall time during which any caller waited, besides the waits summed over callers', async () => {
     const clock = fakeClock();
-    const budget = createRateBudget({ rps: 10, concurrency: 2, now: clock.now, sleep: clock.sleep });
-    budget.holdFor(2000);
-    (await budget.acquire())();
-    expect(clock.now()).toBe(2000);
+    const budget = createRateBudget({ rps: 10, concurrency: 3, now: clock.now, sleep: clock.sleep });
+    let midway: ReturnType<RateBudget['stats']> | undefined;
+    void clock.sleep(150).then(() => {
+      midway = budget.stats();
+    });
+    const permits = await Promise.all([budget.acquire(), budget.acquire(), budget.acquire()]);
+    for (const p of permits) p.release();
+    // Granted at 0, 100 and 200 ms: 300 ms of waits summed, 200 ms of wall time with someone waiting.
+    expect(budget.stats()).toMatchObject({ rateWaitMs: 300, rateWaitWallMs: 200 });
+    // A snapshot taken while a caller still waits counts the wait so far, so two snapshots subtract exactly.
+    expect(midway).toMatchObject({ rateWaitWallMs: 150 });
   });
 
   it('a client never exceeds rps or concurrency, counted at the server', async () => {
@@ -621,9 +665,9 @@ describe('rate budget', () => {
     const budget: RateBudget = {
       ...shared,
       acquire: async () => {
-        const release = await shared.acquire();
+        const permit = await shared.acquire();
         granted.push(clock.now());
-        return release;
+        return permit;
       },
     };
     const { client } = setup({ rateLimitRps: 10, concurrency: 2 }, { budget });
@@ -648,5 +692,192 @@ describe('rate budget', () => {
     for (let i = 1; i < granted.length; i++) expect(granted[i]! - granted[i - 1]!).toBeGreaterThanOrEqual(100);
     expect(granted.at(-1)).toBe(1100);
     expect(client.stats().rateWaitMs).toBeGreaterThanOrEqual(1100);
+    expect(client.stats().rateWaitWallMs).toBeGreaterThanOrEqual(1100);
+  });
+});
+
+describe('rate budget under a quota', () => {
+  /** Lets pending acquires reserve their slots (microtasks only: the clock does not move). */
+  const settle = async () => {
+    for (let i = 0; i < 20; i++) await Promise.resolve();
+  };
+
+  it('holds every caller for the Retry-After, even one that reserved its slot before the quota answer', async () => {
+    const clock = fakeClock();
+    const budget = createRateBudget({ rps: 1, concurrency: 3, now: clock.now, sleep: clock.sleep });
+    const first = await budget.acquire();
+    const grantedAt: number[] = [];
+    const later = [budget.acquire(), budget.acquire()].map((p) =>
+      p.then((permit) => {
+        grantedAt.push(clock.now());
+        return permit;
+      }),
+    );
+    await settle(); // both now sleep for their slots at 1 s and 2 s
+    expect(first.quotaExceeded(5000)).toBe(0.5);
+    first.release();
+    for (const p of await Promise.all(later)) p.release();
+    // Nobody is granted before the hold ends, and then at the halved rate.
+    expect(grantedAt).toEqual([5000, 7000]);
+    expect(budget.stats()).toMatchObject({ currentRps: 0.5, slowdowns: 1 });
+  });
+
+  it('slows down once for a flurry of quota answers to requests sent at the old rate', async () => {
+    const clock = fakeClock();
+    const budget = createRateBudget({ rps: 40, concurrency: 8, now: clock.now, sleep: clock.sleep });
+    const sent = await Promise.all(Array.from({ length: 4 }, () => budget.acquire()));
+    expect(sent.map((p) => p.quotaExceeded(1000))).toEqual([20, null, null, null]);
+    for (const p of sent) p.release();
+    expect(budget.stats()).toMatchObject({ currentRps: 20, slowdowns: 1 });
+    // A request sent after the slowdown that meets the quota again slows it down again.
+    const next = await budget.acquire();
+    expect(clock.now()).toBeGreaterThanOrEqual(1000);
+    expect(next.quotaExceeded(1000)).toBe(10);
+    next.release();
+  });
+
+  it('lowers the rate to just under the rate OSS answered at when it answered enough to tell', async () => {
+    const clock = fakeClock();
+    const budget = createRateBudget({ rps: 10, concurrency: 1, now: clock.now, sleep: clock.sleep });
+    for (let i = 0; i < 20; i++) {
+      const permit = await budget.acquire();
+      permit.answered();
+      permit.release();
+    }
+    // 20 answers in the last 2 s at 10/s, then a quota answer: OSS answered 10/s, so 5 % under it.
+    const refused = await budget.acquire();
+    expect(refused.quotaExceeded(0)).toBe(9.5);
+    refused.release();
+  });
+
+  it('recovers while answers are fine, fast at first, then slowly up to the configured rate and no further', async () => {
+    const clock = fakeClock();
+    const budget = createRateBudget({ rps: 8, concurrency: 1, now: clock.now, sleep: clock.sleep });
+    const first = await budget.acquire();
+    expect(first.quotaExceeded(0)).toBe(4);
+    first.release();
+    const rates: Array<[number, number]> = [];
+    while (clock.now() < 60_000) {
+      const permit = await budget.acquire();
+      permit.answered();
+      permit.release();
+      rates.push([clock.now(), budget.stats().currentRps]);
+    }
+    const at = (ms: number) => rates.filter(([t]) => t <= ms).at(-1)?.[1] ?? 0;
+    for (let i = 1; i < rates.length; i++) expect(rates[i]![1]).toBeGreaterThanOrEqual(rates[i - 1]![1]);
+    // Within 3 s back to just under the refused rate; the rest is probed for slowly, up to the configured 8/s.
+    expect(at(3000)).toBeGreaterThanOrEqual(0.9 * 8);
+    expect(at(3000)).toBeLessThan(8);
+    expect(Math.max(...rates.map(([, r]) => r))).toBe(8);
+    expect(rates.at(-1)?.[1]).toBe(8);
+  });
+
+  /** OSS's quota on the virtual clock: a token bucket, answering 429 with Retry-After (whole seconds, ≥ 1) past it. */
+  function quotaServer(clock: ReturnType<typeof fakeClock>, rps: number, burst: number) {
+    let tokens = burst;
+    let at = clock.now();
+    return (): number | null => {
+      const t = clock.now();
+      tokens = Math.min(burst, tokens + ((t - at) / 1000) * rps);
+      at = t;
+      if (tokens >= 1) {
+        tokens -= 1;
+        return null;
+      }
+      return Math.max(1, Math.ceil((1 - tokens) / rps)) * 1000;
+    };
+  }
+
+  it.each([
+    ['strict', 1],
+    ['with a burst of 10', 10],
+  ])('settles just under a %s quota of 5/s from a budget of 40/s', async (_name, burst) => {
+    const clock = fakeClock();
+    const budget = createRateBudget({ rps: 40, concurrency: 8, now: clock.now, sleep: clock.sleep });
+    const answer = quotaServer(clock, 5, burst);
+    const answeredAt: number[] = [];
+    let refused = 0;
+    await Promise.all(
+      Array.from({ length: 400 }, async () => {
+        for (;;) {
+          const permit = await budget.acquire();
+          await clock.sleep(20); // on the way to OSS
+          const retryAfterMs = answer();
+          await clock.sleep(20); // and back
+          permit.release();
+          if (retryAfterMs === null) {
+            permit.answered();
+            answeredAt.push(clock.now());
+            return;
+          }
+          refused++;
+          permit.quotaExceeded(retryAfterMs);
+          await clock.sleep(retryAfterMs);
+        }
+      }),
+    );
+    const seconds = clock.now() / 1000;
+    const secondHalf = answeredAt.filter((t) => t > clock.now() / 2).length / (seconds / 2);
+    console.log(
+      `quota 5/s ${_name}, budget 40/s: ${refused} answers 429 for 400 requests, ` +
+        `${(400 / seconds).toFixed(2)} answers/s overall, ${secondHalf.toFixed(2)}/s in the second half, ` +
+        `rate now ${budget.stats().currentRps.toFixed(2)}/s`,
+    );
+    expect(refused).toBeLessThanOrEqual(400 * 0.05);
+    expect(400 / seconds).toBeGreaterThanOrEqual(0.85 * 5);
+    expect(secondHalf).toBeGreaterThanOrEqual(0.9 * 5);
+  });
+
+  it('a client holds every request of the process for a Retry-After, not only the one that got it', async () => {
+    const clock = fakeClock();
+    const budget = gate(createRateBudget({ rps: 1, concurrency: 3, now: clock.now, sleep: clock.sleep }), clock);
+    const { client, logs } = setup({ rateLimitRps: 1, concurrency: 3 }, { budget, clock });
+    const sentAt: number[] = [];
+    oss()
+      .post(`${PREFIX}/inqueryNIB`)
+      .reply(() => {
+        sentAt.push(clock.now());
+        return [429, 'Too Many Requests', { 'Retry-After': '4' }];
+      })
+      .post(`${PREFIX}/inqueryNIB`)
+      .times(3)
+      .reply(() => {
+        sentAt.push(clock.now());
+        return [200, nibOk];
+      });
+    const results = await Promise.all(Array.from({ length: 3 }, () => client.inqueryNib(NIB)));
+    expect(results.every((r) => r.found)).toBe(true);
+    expect(sentAt).toHaveLength(4);
+    expect(sentAt[0]).toBe(0);
+    // The two other requests had their slots reserved at 1 s and 2 s; the quota answer at 0 s held them too.
+    for (const t of sentAt.slice(1)) expect(t).toBeGreaterThanOrEqual(4000);
+    expect(client.stats()).toMatchObject({ http429: 1, retries: 1 });
+    expect(logs.filter((l) => l.msg === 'OSS quota reached, request rate lowered')).toHaveLength(1);
+  });
+
+  it('says what happened between two stats snapshots, e.g. for one stream', async () => {
+    const { client } = setup();
+    oss()
+      .post(`${PREFIX}/inqueryNIB`)
+      .reply(200, nibOk)
+      .post(`${PREFIX}/inqueryNIB`)
+      .reply(503, 'Service Unavailable')
+      .post(`${PREFIX}/inqueryNIB`)
+      .times(2)
+      .reply(200, nibOk);
+    await client.inqueryNib(NIB);
+    const before = client.stats();
+    await client.inqueryNib(NIB);
+    await client.inqueryNib(NIB);
+    const after = client.stats();
+    expect(ossStatsSince(before, after)).toEqual({
+      requests: { inqueryNIB: { http_503: 1, ok: 2 }, checkLicenseStatus: {}, listNIB: {}, listKemitraan: {} },
+      retries: 1,
+      rateWaitMs: after.rateWaitMs - before.rateWaitMs,
+      rateWaitWallMs: after.rateWaitWallMs - before.rateWaitWallMs,
+      http429: 0,
+      currentRps: 1000,
+    });
+    expect(before.requests.inqueryNIB).toEqual({ ok: 1 });
   });
 });

@@ -1,5 +1,4 @@
 import { minWib, toWibDate } from '../../domain/wib.js';
-import { OssAuthError, OssUnavailableError } from '../../errors.js';
 import { OssMethodMissingError } from '../../oss/index.js';
 import {
   dequeueNibs,
@@ -13,12 +12,14 @@ import {
 import { readCheckpoint, writeCheckpoint } from '../../store/checkpoints.js';
 import { quarantineRejections } from '../../store/quarantine.js';
 import { validateBusinesses, validateListedNibs } from '../../validate/index.js';
-import { addCounts, inTransaction, type StreamRun, type SyncDeps } from '../context.js';
+import { addCounts, type StreamRun, type SyncDeps } from '../context.js';
 import { wireField as field, walkListing } from '../keysetPager.js';
+import { SilenceWatch, sortAnswers } from '../lookups.js';
 
 const STREAM = 'nib';
 /** NIBs inquired per transaction. */
 const CHUNK = 100;
+/** Chunks in a row in which no NIB got any answer (each failed after its retries): OSS is then unreachable. */
 
 /**
  * The nib stream: discovers NIBs (listNIB from the checkpoint date; the kemitraan stream queues partnership
@@ -59,7 +60,7 @@ async function discoverListedNibs(deps: SyncDeps, run: StreamRun): Promise<strin
       run.counts.requests += batch.requests;
       const { valid, rejected } = validateListedNibs(batch.records);
       run.counts.rejected += rejected.length;
-      await inTransaction(db, run.dryRun, async (trx) => {
+      await run.transaction(async (trx) => {
         await enqueueListedNibs(
           trx,
           valid.map((v) => v.record),
@@ -81,13 +82,20 @@ async function discoverListedNibs(deps: SyncDeps, run: StreamRun): Promise<strin
   return undefined;
 }
 
+/**
+ * Inquires every queued NIB, a chunk at a time. Each chunk stores the answers it got, whatever happened to its other
+ * NIBs: a NIB whose inquiry failed after its retries stays queued with its error for the next run, and the drain
+ * goes on. A refused key stops it (after storing the chunk); so does an OSS that answers nothing at all, judged
+ * unreachable after UNREACHABLE_CHUNKS chunks in a row without a single answer, or when no NIB of the drain got one.
+ */
 async function drainQueue(deps: SyncDeps, run: StreamRun): Promise<string | undefined> {
   const { db, oss } = deps;
   const ctx = { runId: run.runId, source: 'inqueryNIB' };
   // A keyset walk over the queue: a dry run rolls back its dequeues and failed NIBs stay queued for the next run,
   // so the walk (not the queue's emptiness) decides when the drain is done.
   let after: string | null = null;
-  let failures = 0;
+  let failed = 0;
+  const watch = new SilenceWatch('NIBs inquired', 'they stay queued for the next run');
   const total = await queueSize(db);
   run.progress('inquiring NIBs', total);
   for (;;) {
@@ -97,25 +105,18 @@ async function drainQueue(deps: SyncDeps, run: StreamRun): Promise<string | unde
     after = nibs.at(-1) ?? after;
     const answers = await Promise.allSettled(nibs.map((nib) => oss.inqueryNib(nib)));
     run.counts.requests += nibs.length;
-    const found: unknown[] = [];
-    const notFound: Array<{ nib: string; keterangan: string }> = [];
-    for (const [i, answer] of answers.entries()) {
-      const nib = nibs[i]!;
-      if (answer.status === 'fulfilled') {
-        if (answer.value.found) found.push(answer.value.data);
-        else notFound.push({ nib, keterangan: answer.value.keterangan });
-        continue;
-      }
-      const err = answer.reason;
-      if (err instanceof OssAuthError || err instanceof OssUnavailableError) throw err;
-      failures += 1;
-      run.log.warn({ stream: STREAM, nib, err }, 'inqueryNIB failed for one NIB; it stays queued');
-      if (!run.dryRun) await recordQueueFailure(db, nib, err instanceof Error ? err.message : String(err));
+    const { found, notFound, failures, refused } = sortAnswers(nibs, answers, watch);
+    failed += failures.length;
+    if (failures.length > 0) {
+      run.log.warn(
+        { stream: STREAM, failed: failures.length, of: nibs.length, nib: failures[0]?.key, error: failures[0]?.error },
+        'inqueryNIB failed for some NIBs; they stay queued',
+      );
     }
     run.counts.fetched += found.length;
     const { valid, rejected } = validateBusinesses(found, { piiKey: deps.piiKey });
     run.counts.rejected += rejected.length;
-    await inTransaction(db, run.dryRun, async (trx) => {
+    await run.transaction(async (trx) => {
       addCounts(run.counts, await storeBusinesses(trx, valid, ctx));
       await quarantineRejections(trx, STREAM, rejected, ctx, () => ({ method: 'inqueryNIB' }));
       // A rejected NIB is kept in quarantine; asking again would return the same document.
@@ -123,9 +124,18 @@ async function drainQueue(deps: SyncDeps, run: StreamRun): Promise<string | unde
         trx,
         rejected.flatMap((r) => (r.entity_id ? [r.entity_id] : [])),
       );
-      await recordNibsNotFound(trx, notFound, ctx);
+      await recordNibsNotFound(
+        trx,
+        notFound.map((n) => ({ nib: n.key, keterangan: n.keterangan })),
+        ctx,
+      );
+      for (const f of failures) await recordQueueFailure(trx, f.key, f.error);
     });
     run.progress('inquiring NIBs', total);
+    if (refused) throw refused;
+    watch.checkChunk();
   }
-  return failures ? `${failures} NIBs could not be read and stay queued for the next run` : undefined;
+  // A drain that asked and never got an answer has failed, however few chunks it had.
+  watch.checkEnd();
+  return failed ? `${failed} NIBs could not be read and stay queued for the next run` : undefined;
 }
