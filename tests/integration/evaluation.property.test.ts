@@ -13,9 +13,12 @@ import fc from 'fast-check';
 import type { Knex } from 'knex';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Business, LicenceStatus, Partnership } from '../../src/domain/records.js';
+import { createLogger } from '../../src/logger.js';
 import { generateWorld, type SimulatorWorld } from '../../src/simulator/index.js';
 import { recordNibsNotFound, storeBusinesses, storeLicenceStatuses } from '../../src/store/businesses.js';
+import { insertInboxItem } from '../../src/store/inbox.js';
 import { markSeen, markUnseenPartnershipsDeleted, storePartnerships } from '../../src/store/partnerships.js';
+import { applyPushBatch } from '../../src/sync/streams/push.js';
 import { validateBusinesses, validateLicenceStatuses, validatePartnerships } from '../../src/validate/index.js';
 import { evaluatePending } from '../../src/verification/evaluate.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
@@ -90,7 +93,8 @@ type Step =
   | { kind: 'zero_realisation'; pick: number }
   | { kind: 'delete_licence'; pick: number }
   | { kind: 'move_licence'; pick: number; to: number }
-  | { kind: 'not_found'; pick: number };
+  | { kind: 'not_found'; pick: number }
+  | { kind: 'push'; pick: number; skala: string; status: string };
 
 const pick = fc.nat({ max: 10_000 });
 const STEP: fc.Arbitrary<Step> = fc.oneof(
@@ -129,6 +133,13 @@ const STEP: fc.Arbitrary<Step> = fc.oneof(
   fc.record({ kind: fc.constant('delete_licence' as const), pick }),
   fc.record({ kind: fc.constant('move_licence' as const), pick, to: pick }),
   fc.record({ kind: fc.constant('not_found' as const), pick }),
+  // A receiveNIB push of a stored business's document, applied by the push stream (its own run and evaluation).
+  fc.record({
+    kind: fc.constant('push' as const),
+    pick,
+    skala: fc.constantFrom('01', '02', '04'),
+    status: fc.constantFrom('01', '05'),
+  }),
 );
 
 /** The key of the n-th row (mod the row count) of a table, in key order; null when it is empty. */
@@ -250,6 +261,27 @@ async function apply(db: Knex, w: SimulatorWorld, step: Step): Promise<void> {
       const id = await nth(db, 'perizinan', 'id_izin', step.pick, "jenis_izin in ('02', '04')");
       const project = await nth(db, 'proyek', 'id_proyek', step.to);
       if (id && project) await db('perizinan').where({ id_izin: id }).update({ id_proyek: project });
+      return;
+    }
+    case 'push': {
+      const nib = await nth(db, 'pelaku_usaha', 'nib', step.pick);
+      const doc = nib ? w.getBusiness(nib) : undefined;
+      if (!nib || !doc) return;
+      const pushed = { ...doc, skala_usaha: step.skala, status_nib: step.status };
+      await insertInboxItem(db, {
+        method: 'receiveNIB',
+        remoteAddr: '127.0.0.1',
+        nib,
+        status: 'pending',
+        rejectReason: null,
+        tokenOk: true,
+        bodyBytes: 1,
+        payload: null,
+        bodyText: null,
+        validated: validateBusinesses([pushed], PII),
+      });
+      const log = createLogger('silent');
+      await applyPushBatch({ db: db as Knex, databaseUrl: t.url, log, now: () => NOW, kdDaerah: KD }, 10);
       return;
     }
     case 'not_found': {
