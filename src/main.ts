@@ -1,40 +1,22 @@
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { UsageError } from './cli/args.js';
+import { completionScript } from './cli/completion.js';
+import { assertPsqlInstalled, dbPsqlCommand, dbUrlCommand } from './cli/db.js';
 import { discrepanciesCommand } from './cli/discrepancies.js';
-import { IMPORT_USAGE, importCommand } from './cli/import.js';
+import { importCommand } from './cli/import.js';
+import { type Invocation, parseCommandLine } from './cli/program.js';
 import { serveCommand } from './cli/serve.js';
 import { statusCommand } from './cli/status.js';
 import { EXIT, syncCommand } from './cli/sync.js';
+import { UsageError } from './cli/usage.js';
 import { type Config, loadConfig } from './config.js';
 import { ConfigError, OssSyncError, SyncAlreadyRunningError } from './errors.js';
 import { createLogger, type Logger } from './logger.js';
 import { type OpenOptions, openRuntime, type Runtime } from './runtime.js';
 import { databaseUnavailable, migrate } from './store/db.js';
 
-const USAGE = `oss-sync: OSS RBA partnership and licensing connector for regional verification (DPMPTSP)
-
-Usage: oss-sync <command> [options]
-
-  migrate                          apply database migrations and exit
-  sync [--stream kemitraan|nib|izin] [--full] [--dry-run] [--by NAME] [--reason TEXT]
-                                   one sync now; exit 0 complete, 3 partial, 1 failed, 4 another sync running
-  serve [--migrate] [--shutdown-timeout S]
-                                   the container's main process: schedule (SYNC_CRON), HTTP API, push receiver
-  ${IMPORT_USAGE}
-  status                           last runs, checkpoints, queue, quarantine, open findings per rule
-  discrepancies list [--rule R] [--severity S] [--status S] [--kecamatan K] [--entity E]
-  discrepancies show ID | verify ID --status in_review|confirmed|dismissed --by NAME [--note TEXT]
-  discrepancies export --format csv|xlsx [--output FILE] | evaluate [--all] [--force]
-                                   the verification queue
-  simulate [--port P] [--host H] [--seed N] [--size tiny|small|medium|large|huge] [--quota-rps R|none]
-                                   run the OSS simulator standalone
-
-Configuration comes from environment variables (see README). Without DATABASE_URL an embedded Postgres runs under
-OSS_SYNC_DATA_DIR; without OSS_BASE_URL the built-in simulator stands in for OSS (sandbox mode).`;
-
-/** A command gets the runtime, its arguments, and a signal aborted when the user asks it to stop (Ctrl-C, SIGTERM). */
-type Command = (rt: Runtime, args: string[], signal: AbortSignal) => Promise<number>;
+/** A command gets the runtime, its parsed command line, and a signal aborted when the user asks it to stop. */
+type Command = (rt: Runtime, inv: Invocation, signal: AbortSignal) => Promise<number>;
 
 const SIGNAL_EXIT: Record<string, number> = { SIGINT: 130, SIGTERM: 143 };
 
@@ -54,8 +36,18 @@ const DATABASE_COMMANDS: Record<string, { run: Command; migrations: OpenOptions[
   sync: { migrations: 'auto', run: syncCommand },
   serve: { migrations: 'ignore', run: serveCommand },
   status: { migrations: 'auto', run: statusCommand },
-  discrepancies: { migrations: 'auto', run: discrepanciesCommand },
   import: { migrations: 'auto', run: importCommand },
+  'discrepancies list': { migrations: 'auto', run: discrepanciesCommand },
+  'discrepancies show': { migrations: 'auto', run: discrepanciesCommand },
+  'discrepancies verify': { migrations: 'auto', run: discrepanciesCommand },
+  'discrepancies export': { migrations: 'auto', run: discrepanciesCommand },
+  'discrepancies evaluate': { migrations: 'auto', run: discrepanciesCommand },
+  'db psql': { migrations: 'auto', run: dbPsqlCommand },
+};
+
+const stdio = {
+  stdout: (s: string) => void process.stdout.write(s),
+  stderr: (s: string) => void process.stderr.write(s),
 };
 
 /** Runs one command line; returns the process exit code. */
@@ -63,10 +55,12 @@ export async function main(
   argv: string[],
   env: Readonly<Record<string, string | undefined>> = process.env,
 ): Promise<number> {
-  const [command, ...args] = argv;
-  if (!command || command === 'help' || command === '--help' || command === '-h') {
-    process.stdout.write(`${USAGE}\n`);
-    return command ? 0 : EXIT.usage;
+  const parsed = parseCommandLine(argv, stdio);
+  if ('exit' in parsed) return parsed.exit;
+  const command = parsed.path;
+  if (command === 'completion') {
+    process.stdout.write(completionScript(parsed.args[0] === 'zsh' ? 'zsh' : 'bash'));
+    return 0;
   }
   let config: Config;
   try {
@@ -78,20 +72,19 @@ export async function main(
     }
     throw err;
   }
+  const tty = Boolean(process.stderr.isTTY);
   // On a terminal the progress bar and summary speak; logs stay quiet unless LOG_LEVEL asks for them.
-  const level = env.LOG_LEVEL
-    ? config.log.level
-    : process.stderr.isTTY && command !== 'serve'
-      ? 'warn'
-      : config.log.level;
-  const log = createLogger(level, process.stderr);
+  const level = env.LOG_LEVEL ? config.log.level : tty && command !== 'serve' ? 'warn' : config.log.level;
+  const log = createLogger(level, process.stderr, { human: tty });
   try {
     if (command === 'simulate') {
       const { simulateCommand } = await import('./cli/simulate.js');
-      return await simulateCommand(config, log, args);
+      return await simulateCommand(config, log, parsed);
     }
+    if (command === 'db url') return await dbUrlCommand(config);
     const entry = DATABASE_COMMANDS[command];
-    if (!entry) throw new UsageError(`unknown command "${command}"\n\n${USAGE}`);
+    if (!entry) throw new UsageError(`unknown command "${command}"`);
+    if (command === 'db psql') assertPsqlInstalled();
     const rt = await openRuntime(config, log, { migrations: entry.migrations });
     // serve handles its own stop signals (graceful shutdown); every other command stops after its current batch,
     // records its run, closes the database and exits 128 + the signal number.
@@ -109,9 +102,10 @@ export async function main(
       );
       stop.abort();
     };
-    if (command !== 'serve') for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, onSignal);
+    const ownSignals = command !== 'serve' && command !== 'db psql';
+    if (ownSignals) for (const sig of ['SIGINT', 'SIGTERM'] as const) process.on(sig, onSignal);
     try {
-      const code = await entry.run(rt, args, stop.signal);
+      const code = await entry.run(rt, parsed, stop.signal);
       return stoppedBy ? (SIGNAL_EXIT[stoppedBy] ?? code) : code;
     } finally {
       for (const sig of ['SIGINT', 'SIGTERM'] as const) process.off(sig, onSignal);

@@ -7,20 +7,23 @@
  *   evaluate [--all] [--force]                     run the rules now (without --all: what changed since the last evaluation)
  * Filters: --rule CODE, --severity error|warning|info, --status S|all, --kecamatan CODE|NAME, --entity TYPE|ID
  * (each repeatable or comma-separated). Exit 0 ok; 2 the request cannot be done as asked (bad flags, unknown
- * finding, illegal transition), with a message saying why; 1 failure.
+ * finding, illegal transition), with a message saying why; 1 failure. Verifiers read this output: it speaks
+ * Indonesian (messages, errors, id-ID numbers) and prints times in TZ (WIB by default).
  */
 
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { table } from '../domain/format.js';
+import { fittedTable, fmtId } from '../domain/format.js';
 import { ENTITY_TYPES, type EntityType } from '../domain/glossary.js';
-import { RULE_CODES, ruleByCode, SEVERITIES } from '../rules/index.js';
+import { humanTime, zoneLabel } from '../domain/wib.js';
+import { ruleByCode } from '../rules/index.js';
 import type { Runtime } from '../runtime.js';
 import {
   type FindingFilter,
   type FindingRow,
   findingEvents,
   findingRunIds,
+  findingVisitDetails,
   getFinding,
   kecamatanNames,
   listFindings,
@@ -30,94 +33,112 @@ import {
 } from '../store/findings.js';
 import { evaluatePending } from '../verification/evaluate.js';
 import { evidenceLines, inline } from '../verification/evidence.js';
-import { findingsCsv, writeFindingsXlsx } from '../verification/findingsExport.js';
 import {
-  FINDING_STATUSES,
+  findingsCsv,
+  loadDesaNames,
+  type VisitFinding,
+  visitOrder,
+  writeFindingsXlsx,
+} from '../verification/findingsExport.js';
+import {
+  ALLOWED_TRANSITIONS,
   FindingNotFoundError,
+  type FindingStatus,
   IllegalTransitionError,
+  NOTE_REQUIRED,
   transitionFinding,
   VERIFIER_STATUSES,
 } from '../verification/lifecycle.js';
 import { ENTITY_LABELS, renderFindingsSummary, SEVERITY_LABELS, STATUS_LABELS } from '../verification/summary.js';
-import { type Flags, parseFlags, UsageError } from './args.js';
-
-const USAGE = `Usage: oss-sync discrepancies <list|show|verify|export|evaluate>
-  list [--rule CODE] [--severity S] [--status S|all] [--kecamatan CODE|NAME] [--entity TYPE|ID] [--limit N]
-  show ID
-  verify ID --status in_review|confirmed|dismissed|open --by NAME [--note TEXT]   (dismissed needs --note)
-  export --format csv|xlsx [--output FILE] [list filters]
-  evaluate [--all] [--force]`;
+import { type Invocation, parseCommandLine } from './program.js';
+import { UsageError } from './usage.js';
 
 const ACTIVE_STATUSES = ['open', 'in_review', 'confirmed'] as const;
 
-const FILTER_FLAGS = {
-  rule: { type: 'string', multiple: true },
-  severity: { type: 'string', multiple: true },
-  status: { type: 'string', multiple: true },
-  kecamatan: { type: 'string', multiple: true },
-  entity: { type: 'string', multiple: true },
-} as const;
+type Opts = Record<string, unknown>;
 
-/** `oss-sync discrepancies …`; returns the exit code. */
-export async function discrepanciesCommand(rt: Runtime, args: string[]): Promise<number> {
-  const [sub, ...rest] = args;
+/**
+ * `oss-sync discrepancies …`; returns the exit code. Takes the parsed command line, or the words after
+ * `discrepancies` (parsed here with the same command tree).
+ */
+export async function discrepanciesCommand(rt: Runtime, command: Invocation | readonly string[]): Promise<number> {
+  let inv: Invocation;
+  if (Array.isArray(command)) {
+    const parsed = parseCommandLine(['discrepancies', ...(command as readonly string[])], {
+      stdout: (s) => void process.stdout.write(s),
+      stderr: (s) => void process.stderr.write(s),
+    });
+    if ('exit' in parsed) return parsed.exit;
+    inv = parsed;
+  } else inv = command as Invocation;
   try {
-    switch (sub) {
-      case 'list':
-        return await listCommand(rt, rest);
-      case 'show':
-        return await showCommand(rt, rest);
-      case 'verify':
-        return await verifyCommand(rt, rest);
-      case 'export':
-        return await exportCommand(rt, rest);
-      case 'evaluate':
-        return await evaluateCommand(rt, rest);
-      case undefined:
-      case 'help':
-      case '--help':
-        process.stdout.write(`${USAGE}\n`);
-        return sub === undefined ? 2 : 0;
+    switch (inv.path) {
+      case 'discrepancies list':
+        return await listCommand(rt, inv);
+      case 'discrepancies show':
+        return await showCommand(rt, inv);
+      case 'discrepancies verify':
+        return await verifyCommand(rt, inv);
+      case 'discrepancies export':
+        return await exportCommand(rt, inv);
+      case 'discrepancies evaluate':
+        return await evaluateCommand(rt, inv);
       default:
-        throw new UsageError(`unknown subcommand "${sub}"\n${USAGE}`);
+        throw new UsageError(`perintah tidak dikenal "${inv.path}" (lihat oss-sync discrepancies --help)`);
     }
   } catch (err) {
-    if (err instanceof UsageError || err instanceof IllegalTransitionError || err instanceof FindingNotFoundError) {
-      process.stderr.write(`oss-sync discrepancies: ${err.message}\n`);
+    if (err instanceof UsageError) {
+      process.stderr.write(`oss-sync discrepancies: galat: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof FindingNotFoundError) {
+      process.stderr.write(`oss-sync discrepancies: galat: temuan #${err.findingId} tidak ada\n`);
+      return 2;
+    }
+    if (err instanceof IllegalTransitionError) {
+      process.stderr.write(`oss-sync discrepancies: galat: ${transitionMessage(err)}\n`);
       return 2;
     }
     rt.log.error({ err }, 'discrepancies command failed');
-    process.stderr.write(`oss-sync discrepancies: ${(err as Error)?.message ?? String(err)}\n`);
+    process.stderr.write(`oss-sync discrepancies: galat: ${(err as Error)?.message ?? String(err)}\n`);
     return 1;
   }
 }
 
-const list = (v: Flags[string]): string[] =>
-  v === undefined || typeof v === 'boolean'
-    ? []
-    : (Array.isArray(v) ? v : [v])
-        .flatMap((s) => s.split(','))
-        .map((s) => s.trim())
-        .filter(Boolean);
+const label = (s: string) => `${s} (${STATUS_LABELS[s] ?? s})`;
 
-function oneOf(name: string, values: string[], allowed: readonly string[]): string[] {
-  for (const v of values) {
-    if (!allowed.includes(v)) throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got "${v}"`);
+/** Why a verifier's move is refused, in Indonesian, from the refused move itself. */
+function transitionMessage(err: IllegalTransitionError): string {
+  const head = `temuan #${err.findingId} tidak bisa dipindah ke ${err.to}`;
+  const from = err.from as FindingStatus | null;
+  if (/name is required/.test(err.message)) return `${head}: nama verifikator wajib diisi (--by NAMA)`;
+  if ((NOTE_REQUIRED as readonly string[]).includes(err.to) && /note/.test(err.message)) {
+    return `${head}: status ${label(err.to)} perlu catatan alasannya (--note "…")`;
   }
-  return values;
+  if (err.to === 'resolved')
+    return `${head}: status resolved diberikan oleh evaluasi saat aturan tidak lagi berlaku, bukan oleh verifikator`;
+  if (!(VERIFIER_STATUSES as readonly string[]).includes(err.to)) {
+    return `${head}: "${err.to}" bukan status yang dapat diberikan verifikator (${VERIFIER_STATUSES.join(', ')})`;
+  }
+  if (from === null) return head;
+  if (from === err.to) return `${head}: statusnya sudah ${label(from)}`;
+  if (from === 'resolved') {
+    return `${head}: temuan sudah selesai otomatis (aturan tidak lagi berlaku); temuan terbuka lagi sendiri bila aturan berlaku kembali`;
+  }
+  return `${head}: dari ${label(from)} hanya boleh ke ${ALLOWED_TRANSITIONS[from].join(' atau ')}`;
 }
 
-/** The FindingFilter of the list/export flags; statuses default to the active ones. */
-async function filterOf(rt: Runtime, values: Flags): Promise<FindingFilter> {
+const list = (v: unknown): string[] => (Array.isArray(v) ? (v as string[]) : []);
+
+/** The FindingFilter of the list/export flags (validated by the command tree); statuses default to the active ones. */
+async function filterOf(rt: Runtime, values: Opts): Promise<FindingFilter> {
   const filter: FindingFilter = {};
-  const rules = list(values.rule).map((r) => r.toUpperCase());
-  if (rules.length) filter.rules = oneOf('rule', rules, RULE_CODES);
+  const rules = list(values.rule);
+  if (rules.length) filter.rules = rules;
   const severities = list(values.severity);
-  if (severities.length) filter.severities = oneOf('severity', severities, SEVERITIES);
+  if (severities.length) filter.severities = severities;
   const statuses = list(values.status);
-  if (!statuses.includes('all')) {
-    filter.statuses = statuses.length ? oneOf('status', statuses, FINDING_STATUSES) : [...ACTIVE_STATUSES];
-  }
+  if (!statuses.includes('all')) filter.statuses = statuses.length ? statuses : [...ACTIVE_STATUSES];
   const kecamatan = list(values.kecamatan);
   if (kecamatan.length) {
     const codes: string[] = [];
@@ -125,7 +146,9 @@ async function filterOf(rt: Runtime, values: Flags): Promise<FindingFilter> {
       const found = await resolveKecamatan(rt.db, k);
       if (found.length === 0) {
         const names = await kecamatanNames(rt.db);
-        throw new UsageError(`--kecamatan: no kecamatan "${k}" (a 6-digit code or one of: ${names.join(', ')})`);
+        throw new UsageError(
+          `--kecamatan: tidak ada kecamatan "${k}" (kode 6 digit atau salah satu dari: ${names.join(', ')})`,
+        );
       }
       codes.push(...found);
     }
@@ -139,33 +162,58 @@ async function filterOf(rt: Runtime, values: Flags): Promise<FindingFilter> {
   return filter;
 }
 
-function positiveInt(name: string, v: Flags[string], dflt: number): number {
+function positiveInt(name: string, v: unknown, dflt: number): number {
   if (v === undefined) return dflt;
   const n = Number(v);
-  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} must be a whole number ≥ 1, got "${String(v)}"`);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--${name} harus bilangan bulat ≥ 1, bukan "${String(v)}"`);
   return n;
 }
 
-const when = (d: Date | null) => (d ? d.toISOString().replace('T', ' ').slice(0, 16) : '-');
-const clip = (s: string, n: number) => (s.length > n ? `${s.slice(0, n - 1)}…` : s);
 const where = (f: FindingRow) => (f.kecamatan ? `${f.kecamatan} (${f.kd_kecamatan})` : (f.kd_daerah ?? '-'));
+/** The width tables fit: the terminal's, or 100 off a terminal. */
+const columns = () => (process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 100);
 
-async function listCommand(rt: Runtime, args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, { ...FILTER_FLAGS, limit: { type: 'string' } });
-  if (positionals.length) throw new UsageError(`list takes no arguments, got "${positionals.join(' ')}"`);
-  const filter = await filterOf(rt, values);
-  filter.limit = positiveInt('limit', values.limit, 100);
+/** A finding for scripts: stable keys, times as ISO instants. */
+const findingJson = (f: FindingRow) => ({
+  id: Number(f.id),
+  rule: f.rule_code,
+  ruleTitle: f.rule_title,
+  severity: f.severity,
+  status: f.status,
+  entityType: f.entity_type,
+  entityId: f.entity_id,
+  kdDaerah: f.kd_daerah,
+  kdKecamatan: f.kd_kecamatan,
+  kecamatan: f.kecamatan,
+  message: f.message,
+  evidence: f.evidence,
+  firstSeenAt: f.first_seen_at?.toISOString() ?? null,
+  lastSeenAt: f.last_seen_at?.toISOString() ?? null,
+  verifiedBy: f.verified_by,
+  verifiedAt: f.verified_at?.toISOString() ?? null,
+  note: f.note,
+  resolvedAt: f.resolved_at?.toISOString() ?? null,
+});
+
+async function listCommand(rt: Runtime, inv: Invocation): Promise<number> {
+  const filter = await filterOf(rt, inv.opts);
+  filter.limit = positiveInt('limit', inv.opts.limit, 100);
   const { rows, total } = await listFindings(rt.db, filter);
-  const statusNote = filter.statuses ? filter.statuses.join(', ') : 'all statuses';
+  if (inv.opts.json) {
+    const out = { total, shown: rows.length, statuses: filter.statuses ?? 'all', findings: rows.map(findingJson) };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return 0;
+  }
+  const statusNote = filter.statuses ? filter.statuses.join(', ') : 'semua status';
   if (rows.length === 0) {
-    process.stdout.write(`No findings (${statusNote}) match.\n`);
+    process.stdout.write(`Tidak ada temuan (${statusNote}) yang cocok.\n`);
     return 0;
   }
   const out = [
-    `${total} findings (${statusNote})${total > rows.length ? `, showing the first ${rows.length}: use --limit or filters` : ''}`,
+    `${fmtId(total)} temuan (${statusNote})${total > rows.length ? `, ditampilkan ${fmtId(rows.length)} pertama: pakai --limit atau filter` : ''}`,
     '',
-    table(
-      ['id', 'severity', 'rule', 'status', 'entity', 'kecamatan', 'message'],
+    fittedTable(
+      ['id', 'tingkat', 'aturan', 'status', 'entitas', 'kecamatan', 'pesan'],
       rows.map((f) => [
         String(f.id),
         f.severity,
@@ -173,28 +221,29 @@ async function listCommand(rt: Runtime, args: string[]): Promise<number> {
         f.status,
         `${f.entity_type} ${f.entity_id}`,
         where(f),
-        clip(f.message, 110),
+        f.message,
       ]),
+      columns(),
+      6,
+      fmtId,
     ),
     '',
-    'Details: oss-sync discrepancies show ID',
+    'Rincian: oss-sync discrepancies show ID',
   ];
   process.stdout.write(`${out.join('\n')}\n`);
   return 0;
 }
 
-function findingId(positionals: string[], sub: string): number {
-  const [raw, ...extra] = positionals;
-  if (raw === undefined) throw new UsageError(`${sub} needs a finding id: oss-sync discrepancies ${sub} ID`);
-  if (extra.length) throw new UsageError(`${sub} takes one finding id, got "${positionals.join(' ')}"`);
-  const id = Number(raw.replace(/^#/, ''));
-  if (!Number.isSafeInteger(id) || id < 1) throw new UsageError(`"${raw}" is not a finding id (a whole number)`);
+function findingId(raw: string | undefined): number {
+  const id = Number(String(raw ?? '').replace(/^#/, ''));
+  if (!Number.isSafeInteger(id) || id < 1) throw new UsageError(`"${raw}" bukan ID temuan (bilangan bulat)`);
   return id;
 }
 
-async function showCommand(rt: Runtime, args: string[]): Promise<number> {
-  const { positionals } = parseFlags(args, {});
-  const id = findingId(positionals, 'show');
+async function showCommand(rt: Runtime, inv: Invocation): Promise<number> {
+  const id = findingId(inv.args[0]);
+  const tz = rt.config.sync.timezone;
+  const when = (d: Date | null) => humanTime(d, tz);
   const f = await getFinding(rt.db, id);
   if (!f) throw new FindingNotFoundError(id);
   const [events, runs, record] = await Promise.all([
@@ -202,6 +251,18 @@ async function showCommand(rt: Runtime, args: string[]): Promise<number> {
     findingRunIds(rt.db, id),
     relatedRecord(rt.db, f.entity_type, f.entity_id),
   ]);
+  const real = f.entity_type === 'kemitraan' && record ? await partnershipRealisations(rt.db, f.entity_id) : null;
+  if (inv.opts.json) {
+    const out = {
+      ...findingJson(f),
+      runIds: runs,
+      record,
+      realisations: real,
+      events: events.map((e) => ({ ...e, at: e.at.toISOString() })),
+    };
+    process.stdout.write(`${JSON.stringify(out, null, 2)}\n`);
+    return 0;
+  }
   const rule = ruleByCode(f.rule_code);
   const out = [
     `Temuan #${f.id} · ${f.rule_code} — ${f.rule_title ?? rule?.title ?? ''}`,
@@ -225,8 +286,7 @@ async function showCommand(rt: Runtime, args: string[]): Promise<number> {
     for (const [k, v] of Object.entries(record)) {
       if (v !== null && v !== undefined && v !== '') out.push(`  ${k}: ${v instanceof Date ? when(v) : inline(v)}`);
     }
-    if (f.entity_type === 'kemitraan') {
-      const real = await partnershipRealisations(rt.db, f.entity_id);
+    if (real) {
       out.push(
         `  realisasi: ${real.length ? real.map((r) => `${r.tahun}-T${r.triwulan} nilai=${r.nilai_realisasi ?? '-'} volume=${r.volume_realisasi ?? '-'}`).join('; ') : '(tidak ada)'}`,
       );
@@ -235,8 +295,8 @@ async function showCommand(rt: Runtime, args: string[]): Promise<number> {
   out.push(
     '',
     'Riwayat:',
-    table(
-      ['waktu (UTC)', 'peristiwa', 'dari', 'ke', 'oleh', 'run', 'catatan'],
+    fittedTable(
+      [`waktu (${zoneLabel(tz)})`, 'peristiwa', 'dari', 'ke', 'oleh', 'run', 'catatan'],
       events.map((e) => [
         when(e.at),
         e.kind,
@@ -246,6 +306,9 @@ async function showCommand(rt: Runtime, args: string[]): Promise<number> {
         e.run_id === null ? null : String(e.run_id),
         e.note,
       ]),
+      columns(),
+      6,
+      fmtId,
     ),
   );
   if (f.status !== 'resolved') {
@@ -273,18 +336,13 @@ function compactRuns(ids: number[]): string {
   return `${parts.join(', ')} (${ids.length} run)`;
 }
 
-async function verifyCommand(rt: Runtime, args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, {
-    status: { type: 'string' },
-    by: { type: 'string' },
-    note: { type: 'string' },
-  });
-  const id = findingId(positionals, 'verify');
-  const to = typeof values.status === 'string' ? values.status.trim() : '';
-  if (!to) throw new UsageError(`verify needs --status (${VERIFIER_STATUSES.join(', ')})`);
-  const by = typeof values.by === 'string' ? values.by.trim() : '';
-  if (!by) throw new UsageError('verify needs --by NAME: the verifier who decides');
-  const note = typeof values.note === 'string' ? values.note : null;
+async function verifyCommand(rt: Runtime, inv: Invocation): Promise<number> {
+  const id = findingId(inv.args[0]);
+  const to = typeof inv.opts.status === 'string' ? inv.opts.status.trim() : '';
+  if (!to) throw new UsageError(`verify perlu --status (${VERIFIER_STATUSES.join(', ')})`);
+  const by = typeof inv.opts.by === 'string' ? inv.opts.by.trim() : '';
+  if (!by) throw new UsageError('verify perlu --by NAMA: verifikator yang memutuskan');
+  const note = typeof inv.opts.note === 'string' ? inv.opts.note : null;
   const result = await transitionFinding(rt.db, id, { to, by, note });
   process.stdout.write(
     `Temuan #${id}: ${result.from} → ${result.to} (${STATUS_LABELS[result.to] ?? result.to}) oleh ${by}${note ? ` — "${note.trim()}"` : ''}.\n`,
@@ -292,26 +350,35 @@ async function verifyCommand(rt: Runtime, args: string[]): Promise<number> {
   return 0;
 }
 
-/** The export's columns: Indonesian header and the value of a finding. */
-async function exportCommand(rt: Runtime, args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, {
-    ...FILTER_FLAGS,
-    format: { type: 'string' },
-    output: { type: 'string' },
-  });
-  if (positionals.length) throw new UsageError(`export takes no arguments, got "${positionals.join(' ')}"`);
-  const format = values.format;
-  if (format !== 'csv' && format !== 'xlsx') throw new UsageError('export needs --format csv or --format xlsx');
-  const filter = await filterOf(rt, values);
+/** The field-visit sheet: findings with names, address, desa and coordinates, in route order. */
+async function exportCommand(rt: Runtime, inv: Invocation): Promise<number> {
+  const format = inv.opts.format;
+  if (format !== 'csv' && format !== 'xlsx') throw new UsageError('export perlu --format csv atau --format xlsx');
+  const filter = await filterOf(rt, inv.opts);
   const { rows } = await listFindings(rt.db, filter);
+  const details = new Map(
+    (
+      await findingVisitDetails(
+        rt.db,
+        rows.map((f) => Number(f.id)),
+      )
+    ).map((d) => [Number(d.finding_id), d]),
+  );
+  const desa = loadDesaNames();
+  const visits: VisitFinding[] = visitOrder(
+    rows.map((f) => {
+      const visit = details.get(Number(f.id)) ?? null;
+      return { ...f, visit, desa: visit?.kd_desa ? (desa[visit.kd_desa] ?? null) : null };
+    }),
+  );
   const output =
-    typeof values.output === 'string' && values.output.trim()
-      ? values.output.trim()
+    typeof inv.opts.output === 'string' && inv.opts.output.trim()
+      ? inv.opts.output.trim()
       : format === 'xlsx'
         ? `temuan-${rt.config.oss.kdDaerah}-${new Date().toISOString().slice(0, 10).replace(/-/g, '')}.xlsx`
         : null;
   if (format === 'csv') {
-    const text = findingsCsv(rows);
+    const text = findingsCsv(visits, inv.opts.delimiter === ',' ? ',' : ';');
     if (output === null) {
       process.stdout.write(`${text}\r\n`);
       return 0;
@@ -320,15 +387,14 @@ async function exportCommand(rt: Runtime, args: string[]): Promise<number> {
     stream.end(`\uFEFF${text}\r\n`);
     await once(stream, 'finish');
   } else {
-    await writeFindingsXlsx(rows, output as string, filter);
+    await writeFindingsXlsx(visits, output as string, filter);
   }
-  process.stderr.write(`Wrote ${rows.length} findings to ${output}\n`);
+  process.stderr.write(`${fmtId(rows.length)} temuan ditulis ke ${output}\n`);
   return 0;
 }
 
-async function evaluateCommand(rt: Runtime, args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, { all: { type: 'boolean' }, force: { type: 'boolean' } });
-  if (positionals.length) throw new UsageError(`evaluate takes no arguments, got "${positionals.join(' ')}"`);
+async function evaluateCommand(rt: Runtime, inv: Invocation): Promise<number> {
+  const values = inv.opts;
   const report = await evaluatePending(rt.db, {
     runId: null,
     now: new Date(),

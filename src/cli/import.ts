@@ -1,37 +1,20 @@
 /*
- * `oss-sync import FILE… [--snapshot YYYY-MM-DD] [--by NAME] [--reason TEXT]`: loads OSS dashboard exports (xlsx or
+ * `oss-sync import FILE… [--snapshot YYYY-MM-DD] [--by NAME] [--reason TEXT] [--json]`: loads OSS dashboard exports (xlsx or
  * csv), each file as its own run. Exit 0 when every file was imported with no row rejected, 3 when some files were
  * not imported or some rows were rejected (they are in quarantine), 1 when no file was imported, 4 when a sync holds
  * the run lock.
  */
-import { userInfo } from 'node:os';
 import { fmt } from '../domain/format.js';
 import { type ImportResult, importExportFile, renderImportSummary } from '../import/index.js';
 import { isCalendarDate } from '../normalize/index.js';
 import type { Runtime } from '../runtime.js';
-import { optionalString, parseFlags, UsageError } from './args.js';
+import type { Invocation } from './program.js';
 import { EXIT } from './sync.js';
+import { currentUser, optionalString, UsageError } from './usage.js';
 
-export const IMPORT_USAGE = `import FILE… [--snapshot YYYY-MM-DD] [--by NAME] [--reason TEXT]
-                                   load OSS dashboard exports (DP Proyek, DP NIB Kantor, List Izin; xlsx or csv);
-                                   exit 0 all imported, 3 some (or rows rejected), 1 none, 4 a sync is running`;
-
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'cli';
-  }
-}
-
-export async function importCommand(rt: Runtime, args: string[]): Promise<number> {
-  const { values, positionals } = parseFlags(args, {
-    snapshot: { type: 'string' },
-    by: { type: 'string' },
-    reason: { type: 'string' },
-  });
-  if (positionals.length === 0)
-    throw new UsageError(`import needs at least one file\n\nUsage: oss-sync ${IMPORT_USAGE}`);
+export async function importCommand(rt: Runtime, inv: Invocation): Promise<number> {
+  const values = inv.opts as { snapshot?: string; by?: string; reason?: string; json?: boolean };
+  const positionals = inv.args;
   const snapshot = optionalString(values.snapshot);
   if (snapshot !== null) {
     const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(snapshot);
@@ -39,12 +22,13 @@ export async function importCommand(rt: Runtime, args: string[]): Promise<number
       throw new UsageError(`--snapshot must be a date YYYY-MM-DD, got "${snapshot}"`);
     }
   }
-  const tty = Boolean(process.stderr.isTTY);
+  const tty = Boolean(process.stderr.isTTY) && !values.json;
+  const requestedBy = optionalString(values.by) ?? (await currentUser());
   const results: ImportResult[] = [];
   for (const file of positionals) {
     let lastDraw = 0;
-    const result = await importExportFile(rt.lifecycle(), file, {
-      requestedBy: optionalString(values.by) ?? safeUser(),
+    const result = await importExportFile(rt.importDeps(), file, {
+      requestedBy,
       reason: optionalString(values.reason),
       ...(snapshot ? { snapshotDate: snapshot } : {}),
       onProgress: (p) => {
@@ -57,10 +41,15 @@ export async function importCommand(rt: Runtime, args: string[]): Promise<number
       if (tty) process.stderr.write('\r\x1b[K');
     });
     results.push(result);
-    process.stdout.write(`${renderImportSummary(result)}\n\n`);
+    if (!values.json) process.stdout.write(`${renderImportSummary(result)}\n\n`);
   }
   const succeeded = results.filter((r) => r.status === 'succeeded').length;
-  if (results.length > 1) {
+  if (values.json) {
+    const read = results.reduce((s, r) => s + r.rows.read, 0);
+    process.stdout.write(
+      `${JSON.stringify({ files: results.length, imported: succeeded, rowsRead: read, results }, null, 2)}\n`,
+    );
+  } else if (results.length > 1) {
     const read = results.reduce((s, r) => s + r.rows.read, 0);
     process.stdout.write(`${succeeded} of ${results.length} files imported; ${fmt(read)} rows read.\n`);
   }

@@ -14,7 +14,8 @@ import { startInboxWorker } from '../scheduler/inboxWorker.js';
 import { createSyncRunner } from '../scheduler/runner.js';
 import { startSchedule } from '../scheduler/schedule.js';
 import { type Db, migrate, pendingMigrations } from '../store/db.js';
-import { parseFlags, UsageError } from './args.js';
+import type { Invocation } from './program.js';
+import { UsageError } from './usage.js';
 
 /** Default wait for a running sync to commit its batch and stop; Docker's default stop grace is 10 s. */
 const DEFAULT_SHUTDOWN_TIMEOUT_S = 8;
@@ -24,16 +25,13 @@ const SERVER_CLOSE_TIMEOUT_MS = 3_000;
 /** Signals that stop `serve`; exported for tests. */
 export const STOP_SIGNALS = ['SIGTERM', 'SIGINT'] as const;
 
-export async function serveCommand(rt: Runtime, args: string[]): Promise<number> {
-  const { values } = parseFlags(args, {
-    migrate: { type: 'boolean' },
-    'shutdown-timeout': { type: 'string' },
-  });
+export async function serveCommand(rt: Runtime, inv: Invocation): Promise<number> {
+  const values = inv.opts as { migrate?: boolean; shutdownTimeout?: string };
   const shutdownTimeoutS =
-    values['shutdown-timeout'] === undefined ? DEFAULT_SHUTDOWN_TIMEOUT_S : Number(values['shutdown-timeout']);
+    values.shutdownTimeout === undefined ? DEFAULT_SHUTDOWN_TIMEOUT_S : Number(values.shutdownTimeout);
   if (!Number.isFinite(shutdownTimeoutS) || shutdownTimeoutS < 0 || shutdownTimeoutS > 3600) {
     throw new UsageError(
-      `--shutdown-timeout must be a number of seconds from 0 to 3600, got "${values['shutdown-timeout']}"`,
+      `--shutdown-timeout must be a number of seconds from 0 to 3600, got "${values.shutdownTimeout}"`,
     );
   }
   const { config, db } = rt;
@@ -81,7 +79,11 @@ export async function serveCommand(rt: Runtime, args: string[]): Promise<number>
   });
   // IMPORT_DIR: dashboard exports dropped there are imported on the next tick, then moved to imported/ or failed/.
   const dropFolder = config.importDir
-    ? startImportDropFolder({ deps: rt.lifecycle(metrics), dir: config.importDir })
+    ? startImportDropFolder({
+        deps: rt.importDeps(metrics),
+        dir: config.importDir,
+        folder: { limits: config.imports.limits, workerHeapMb: config.imports.workerHeapMb },
+      })
     : null;
 
   const received = await signal.promise;

@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { fmt, table } from '../domain/format.js';
 import type { StreamName } from '../domain/glossary.js';
 import type { Runtime, Sandbox } from '../runtime.js';
@@ -6,53 +5,91 @@ import type { StreamOutcome } from '../store/runs.js';
 import { databaseTotals, topQuarantineReasons } from '../store/state.js';
 import { runSync, type SyncResult } from '../sync/runSync.js';
 import { renderFindingsSummary } from '../verification/summary.js';
-import { optionalString, parseFlags, parseStreams } from './args.js';
+import type { Invocation } from './program.js';
 import { createProgressReporter } from './progress.js';
+import { currentUser, optionalString } from './usage.js';
 
 /** Exit codes of `sync` (interfaces.md): 0 complete, 3 partial, 1 failed. */
 export const EXIT = { succeeded: 0, failed: 1, usage: 2, partial: 3, alreadyRunning: 4 } as const;
 
-/** `oss-sync sync [--stream S] [--full] [--dry-run] [--by NAME] [--reason TEXT]` */
-export async function syncCommand(rt: Runtime, args: string[], signal?: AbortSignal): Promise<number> {
-  const { values } = parseFlags(args, {
-    stream: { type: 'string', multiple: true },
-    full: { type: 'boolean' },
-    'dry-run': { type: 'boolean' },
-    by: { type: 'string' },
-    reason: { type: 'string' },
-  });
-  const streams = parseStreams(values.stream);
+/** `oss-sync sync [--stream S] [--full] [--dry-run] [--by NAME] [--reason TEXT] [--json]` */
+export async function syncCommand(rt: Runtime, inv: Invocation, signal?: AbortSignal): Promise<number> {
+  const values = inv.opts as {
+    stream?: StreamName[];
+    full?: boolean;
+    dryRun?: boolean;
+    by?: string;
+    reason?: string;
+    json?: boolean;
+  };
   const deps = await rt.syncDeps();
   const { sandbox } = await rt.oss();
-  const tty = Boolean(process.stderr.isTTY);
+  const tty = Boolean(process.stderr.isTTY) && !values.json;
   const progress = createProgressReporter(rt.log, tty);
   const result = await runSync(signal ? { ...deps, signal } : deps, {
     trigger: 'manual',
-    requestedBy: optionalString(values.by) ?? safeUser(),
+    requestedBy: optionalString(values.by) ?? (await currentUser()),
     reason: optionalString(values.reason),
-    streams,
+    streams: values.stream ?? [],
     full: values.full === true,
-    dryRun: values['dry-run'] === true,
+    dryRun: values.dryRun === true,
     onProgress: (p) => progress.update(p),
   }).finally(() => progress.done());
-  process.stdout.write(`${await renderSummary(rt, result, deps.oss.stats(), sandbox)}\n`);
+  const stats = deps.oss.stats();
+  process.stdout.write(
+    values.json
+      ? `${JSON.stringify(await syncJson(rt, result, stats, values.dryRun === true), null, 2)}\n`
+      : `${await renderSummary(rt, result, stats, sandbox, values.dryRun === true)}\n`,
+  );
   return EXIT[result.status];
 }
 
-function safeUser(): string {
-  try {
-    return userInfo().username;
-  } catch {
-    return 'cli';
-  }
+type OssStats = { retries: number; rateWaitMs: number; http429: number };
+
+/** The run result for scripts: stable keys, the numbers of the human summary. */
+async function syncJson(rt: Runtime, result: SyncResult, oss: OssStats, dryRun: boolean) {
+  const h = await databaseTotals(rt.db);
+  return {
+    runId: result.runId,
+    status: result.status,
+    dryRun,
+    startedAt: result.startedAt.toISOString(),
+    finishedAt: result.finishedAt.toISOString(),
+    durationMs: result.finishedAt.getTime() - result.startedAt.getTime(),
+    streams: Object.fromEntries(
+      Object.entries(result.streams).map(([name, o]) => [
+        name,
+        {
+          status: o.status,
+          ...o.counts,
+          rateWaitMs: o.rateWaitMs ?? 0,
+          error: o.error ?? null,
+          note: o.note ?? null,
+        },
+      ]),
+    ),
+    oss: { retries: oss.retries, http429: oss.http429 },
+    database: h,
+    findings:
+      result.findings && !('error' in result.findings)
+        ? Object.fromEntries(Object.entries(result.findings.counts))
+        : result.findings
+          ? { error: result.findings.error }
+          : null,
+  };
 }
+
+/** True when the run wrote nothing: no stream stored, changed or withdrew a record. */
+const changedNothing = (result: SyncResult) =>
+  Object.values(result.streams).every((o) => o.counts.inserted + o.counts.updated + o.counts.deleted === 0);
 
 /** The end-of-run summary a person reads: per-stream counts, notes and errors, and what the database now holds. */
 export async function renderSummary(
   rt: Runtime,
   result: SyncResult,
-  ossStats: { retries: number; rateWaitMs: number; http429: number },
+  ossStats: OssStats,
   sandbox: Sandbox | null,
+  dryRun = false,
 ): Promise<string> {
   const seconds = (result.finishedAt.getTime() - result.startedAt.getTime()) / 1000;
   const rows = (Object.entries(result.streams) as Array<[StreamName, StreamOutcome]>).map(([name, o]) => [
@@ -65,20 +102,46 @@ export async function renderSummary(
     o.counts.rejected,
     o.counts.deleted,
     o.counts.requests,
+    `${((o.rateWaitMs ?? 0) / 1000).toFixed(1)} s`,
   ]);
   const out = [
     '',
+    ...(dryRun ? ['DRY RUN: nothing was written', ''] : []),
     `Sync run ${result.runId}: ${result.status.toUpperCase()} in ${seconds.toFixed(1)} s`,
     '',
-    table(['stream', 'status', 'fetched', 'new', 'changed', 'unchanged', 'rejected', 'deleted', 'requests'], rows),
+    table(
+      [
+        'stream',
+        'status',
+        'fetched',
+        dryRun ? 'would add' : 'new',
+        dryRun ? 'would change' : 'changed',
+        'unchanged',
+        'rejected',
+        'deleted',
+        'requests',
+        'rate wait',
+      ],
+      rows,
+    ),
   ];
   for (const [name, o] of Object.entries(result.streams)) {
     if (o?.error) out.push(`  ! ${name}: ${o.error}`);
     if (o?.note) out.push(`  - ${name}: ${o.note}`);
   }
   out.push(
-    `  OSS: ${fmt(ossStats.retries)} retries, ${fmt(ossStats.http429)} answers 429, ${(ossStats.rateWaitMs / 1000).toFixed(1)} s cumulative wait for the rate budget`,
+    `  OSS: ${fmt(ossStats.retries)} retries, ${fmt(ossStats.http429)} answers 429; rate wait: the wall time each stream waited for the rate budget`,
   );
+  if (dryRun) {
+    const nib = result.streams.nib;
+    out.push(
+      `  Would have inquired ${fmt(nib?.counts.requests ?? 0)} NIBs at OSS (inquiryNIB) and stored ${fmt(
+        Object.values(result.streams).reduce((a, o) => a + o.counts.inserted + o.counts.updated, 0),
+      )} new or changed records.`,
+    );
+  } else if (result.status !== 'failed' && changedNothing(result)) {
+    out.push('  Nothing changed: OSS has no new or changed records since the last run.');
+  }
   const h = await databaseTotals(rt.db);
   out.push(
     '',
@@ -108,5 +171,6 @@ export async function renderSummary(
       'Work through the findings with `npx oss-sync discrepancies list` (same OSS_SYNC_DATA_DIR).',
     );
   }
+  if (dryRun) out.push('', 'DRY RUN: nothing was written');
   return out.join('\n');
 }

@@ -25,3 +25,40 @@ export function wibMinusMinutes(wib: string, minutes: number): string {
 export function minWib(a: string, b: string): string {
   return a <= b ? a : b;
 }
+
+/** The usual abbreviation of Indonesia's zones; other zones print their IANA name. */
+const ZONE_ABBREVIATIONS: Readonly<Record<string, string>> = {
+  'Asia/Jakarta': 'WIB',
+  'Asia/Pontianak': 'WIB',
+  'Asia/Makassar': 'WITA',
+  'Asia/Jayapura': 'WIT',
+  UTC: 'UTC',
+  'Etc/UTC': 'UTC',
+};
+
+export const zoneLabel = (timeZone: string): string => ZONE_ABBREVIATIONS[timeZone] ?? timeZone;
+
+/** An instant as local wall time in `timeZone`, 'YYYY-MM-DD HH:MM[:SS]', without the zone label. */
+export function localDateTime(instant: Date, timeZone: string, seconds = false): string {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(instant)
+      .map((p) => [p.type, p.value]),
+  );
+  const hm = `${parts.hour}:${parts.minute}${seconds ? `:${parts.second}` : ''}`;
+  return `${parts.year}-${parts.month}-${parts.day} ${hm}`;
+}
+
+/** An instant for people: local wall time and the zone, '2026-11-20 12:15 WIB'. */
+export function humanTime(instant: Date | null, timeZone: string, seconds = false): string {
+  return instant ? `${localDateTime(instant, timeZone, seconds)} ${zoneLabel(timeZone)}` : '-';
+}

@@ -2,13 +2,12 @@
  * The HTTP side of `serve` (fastify): health and readiness, Prometheus metrics, manual triggers and run views, and
  * the OSS push receiver. Everything it needs is passed in; it reads no environment.
  */
-import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { Config } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { SyncRunner } from '../scheduler/runner.js';
-import { type Db, pendingMigrations } from '../store/db.js';
-import { databaseUnavailable } from '../store/db.js';
+import { type Db, databaseUnavailable, pendingMigrations } from '../store/db.js';
 import { lastRuns, pingDatabase } from '../store/state.js';
 import type { ApiError } from './errors.js';
 import { pushRoutes } from './pushRoutes.js';
@@ -89,7 +88,8 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
   const app = Fastify({
     // Typed as fastify's base logger so the instance keeps the default type parameters.
     loggerInstance: deps.log.child({ component: 'http' }) as FastifyBaseLogger,
-    disableRequestLogging: true,
+    // The replacement of the deprecated top-level disableRequestLogging (FSTDEP023).
+    logController: new LogController({ disableRequestLogging: true }),
     bodyLimit: ADMIN_BODY_LIMIT,
     // Closing the server also closes idle keep-alive connections, so shutdown is not held up by them.
     forceCloseConnections: 'idle',

@@ -165,3 +165,50 @@ export async function activeFindingsByRule(
   );
   return r.rows;
 }
+
+/** Where a verifier goes for a finding: the businesses' names, the address, the desa code and coordinates. */
+export interface FindingVisitRow {
+  finding_id: number;
+  nama_ub: string | null;
+  nama_umkm: string | null;
+  nama_usaha: string | null;
+  alamat: string | null;
+  kd_desa: string | null;
+  lat: number | null;
+  lng: number | null;
+}
+
+/**
+ * The field-visit details of findings: for a partnership the UB and UMKM names and the UB project's location
+ * (else the UB's registered address); for a NIB, project or licence the business and its (project) location.
+ */
+export async function findingVisitDetails(db: Knex, ids: readonly number[]): Promise<FindingVisitRow[]> {
+  if (ids.length === 0) return [];
+  const { rows } = await db.raw(
+    `select f.id as finding_id, m.nama_ub, m.nama_umkm, pu.nama_perseroan as nama_usaha,
+            coalesce(loc.alamat_usaha, pu.alamat_perseroan) as alamat,
+            coalesce(loc.proyek_daerah_id,
+                     case when length(m.kd_daerah_pelaksanaan) = 10 then m.kd_daerah_pelaksanaan end,
+                     pu.perseroan_daerah_id) as kd_desa,
+            loc.lat, loc.lng
+       from findings f
+       left join kemitraan m on f.entity_type = 'kemitraan' and m.id_kemitraan = f.entity_id
+       left join proyek pr on f.entity_type = 'proyek' and pr.id_proyek = f.entity_id
+       left join perizinan z on f.entity_type = 'perizinan' and z.id_izin = f.entity_id
+       left join lateral (
+         select case f.entity_type when 'kemitraan' then m.nib_ub when 'pelaku_usaha' then f.entity_id
+                                   when 'proyek' then pr.nib when 'perizinan' then z.nib end as nib,
+                case f.entity_type when 'kemitraan' then m.id_proyek_ub when 'proyek' then pr.id_proyek
+                                   when 'perizinan' then z.id_proyek end as id_proyek
+       ) e on true
+       left join pelaku_usaha pu on pu.nib = e.nib
+       left join lateral (
+         select l.alamat_usaha, l.proyek_daerah_id, l.lat, l.lng from proyek_lokasi l
+          where l.deleted_at is null and (l.id_proyek = e.id_proyek or (e.id_proyek is null and l.nib = e.nib))
+          order by (l.status_lokasi = '01') desc, l.id_proyek_lokasi limit 1
+       ) loc on true
+      where f.id = any(?::bigint[])`,
+    [[...ids]],
+  );
+  return rows as FindingVisitRow[];
+}

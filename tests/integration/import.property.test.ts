@@ -60,7 +60,13 @@ describe('imports of corrupted exports store nothing invalid', () => {
   let world: SimulatorWorld;
   let t: TestDatabase;
   let dir: string;
-  const deps = (): ImportDeps => ({ db: t.db, databaseUrl: t.url, log: silentLog, now: () => new Date(), kdDaerah: '3317' });
+  const deps = (): ImportDeps => ({
+    db: t.db,
+    databaseUrl: t.url,
+    log: silentLog,
+    now: () => new Date(),
+    kdDaerah: '3317',
+  });
   beforeAll(async () => {
     world = new SimulatorWorld({ seed: 51, size: 'tiny', now: WORLD_NOW });
     t = await createTestDatabase('import_property');
@@ -109,7 +115,10 @@ describe('imports of corrupted exports store nothing invalid', () => {
       { numRuns: 30, seed: 20261204 },
     );
     // Not vacuous: the good rows of those files were stored, and the bad ones quarantined.
-    const [stored, quarantined] = await Promise.all([t.db('proyek').count({ n: '*' }), t.db('quarantine').count({ n: '*' })]);
+    const [stored, quarantined] = await Promise.all([
+      t.db('proyek').count({ n: '*' }),
+      t.db('quarantine').count({ n: '*' }),
+    ]);
     expect(Number(stored[0]?.n)).toBeGreaterThan(0);
     expect(Number(quarantined[0]?.n)).toBeGreaterThan(0);
   });
