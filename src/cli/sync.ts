@@ -169,6 +169,7 @@ export async function renderSummary(
       '',
       `Sandbox: the simulator's manifest of planted cases is at ${sandbox.manifestPath}`,
       'Work through the findings with `npx oss-sync discrepancies list` (same OSS_SYNC_DATA_DIR).',
+      'Query the sandbox database as an analyst: psql "$(npx oss-sync db url)"',
     );
   }
   if (dryRun) out.push('', 'DRY RUN: nothing was written');
