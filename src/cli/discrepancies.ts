@@ -171,7 +171,10 @@ function positiveInt(name: string, v: unknown, dflt: number): number {
 
 const where = (f: FindingRow) => (f.kecamatan ? `${f.kecamatan} (${f.kd_kecamatan})` : (f.kd_daerah ?? '-'));
 /** The width tables fit: the terminal's, or 100 off a terminal. */
-const columns = () => (process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : 100);
+// On a terminal the table fits its width (the message column is cut; `show` and `--json` carry it whole); piped into
+// a file or a pager, nothing is cut.
+const columns = () =>
+  process.stdout.isTTY && process.stdout.columns ? process.stdout.columns : Number.POSITIVE_INFINITY;
 
 /** A finding for scripts: stable keys, times as ISO instants. */
 const findingJson = (f: FindingRow) => ({
@@ -404,14 +407,16 @@ async function evaluateCommand(rt: Runtime, inv: Invocation): Promise<number> {
   });
   const what =
     report.scopeSizes !== 'all'
-      ? `what changed since the last evaluation, ${report.changes} logged changes (${Object.entries(report.scopeSizes)
-          .map(([t, n]) => `${n} ${t}`)
-          .join(', ')}), and the time-based rules region-wide`
+      ? `perubahan sejak evaluasi terakhir, ${fmtId(report.changes)} perubahan tercatat (${Object.entries(
+          report.scopeSizes,
+        )
+          .map(([t, n]) => `${fmtId(n)} ${t}`)
+          .join(', ')}), dan aturan berbasis waktu di seluruh wilayah`
       : values.all === true
-        ? 'the whole region'
-        : `the whole region: ${report.changes} changes were logged since the last evaluation`;
+        ? 'seluruh wilayah'
+        : `seluruh wilayah: ${fmtId(report.changes)} perubahan tercatat sejak evaluasi terakhir`;
   process.stdout.write(
-    `Evaluated ${what}.\n${renderFindingsSummary(report.counts, { guard: report.guard }).join('\n')}\n`,
+    `Dievaluasi: ${what}.\n${renderFindingsSummary(report.counts, { guard: report.guard, lang: 'id' }).join('\n')}\n`,
   );
   return 0;
 }
