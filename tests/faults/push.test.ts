@@ -5,11 +5,10 @@
  * it forever), and the inbox stays small. Prints what each case cost the inbox.
  */
 import { createHash } from 'node:crypto';
-import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushToken, wibCompactDate } from '../../src/http/pushToken.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { http, type Loose, type ServeProcess, spawnServe, stopAllServe, waitFor } from '../helpers/serveEntry.js';
+import { http, postFrom, type ServeProcess, spawnServe, stopAllServe, waitFor } from '../helpers/serveEntry.js';
 
 const PUSH_USER = 'oss-push-rembang';
 const PUSH_PASS = 'p4ss-w0rd';
@@ -33,44 +32,6 @@ function document(nib: string, extra: Record<string, unknown> = {}) {
     data_checklist: [],
     ...extra,
   };
-}
-
-/** POST from a loopback source address of its own (the receiver limits rejections per address). */
-function postFrom(
-  from: string,
-  url: string,
-  body: string | Buffer,
-  headers: Record<string, string>,
-): Promise<{ status: number; body: Loose; headers: Record<string, string | string[] | undefined> }> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: u.hostname,
-        port: u.port,
-        path: u.pathname,
-        method: 'POST',
-        localAddress: from,
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // not JSON
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
 }
 
 describe('receiveNIB under hostile input', () => {

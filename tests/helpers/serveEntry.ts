@@ -3,6 +3,7 @@
  * TypeScript sources: OSS_SYNC_FROM_SOURCE=1 keeps a stale dist/ out of the tests).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { request } from 'node:http';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -186,4 +187,45 @@ export async function http(
     // not JSON (metrics)
   }
   return { status: res.status, body: parsed, text, headers: res.headers };
+}
+
+/**
+ * POSTs a raw body from a given loopback source address (127.0.0.0/8 is all local), so a test has its own
+ * rejection budget: the receiver rate-limits rejected pushes per address.
+ */
+export function postFrom(
+  from: string,
+  url: string,
+  body: string | Buffer,
+  headers: Record<string, string> = { 'content-type': 'application/json' },
+): Promise<{ status: number; body: Loose; headers: Record<string, string | string[] | undefined> }> {
+  const u = new URL(url);
+  return new Promise((resolve, reject) => {
+    const req = request(
+      {
+        host: u.hostname,
+        port: u.port,
+        path: u.pathname,
+        method: 'POST',
+        localAddress: from,
+        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let parsed: unknown = text;
+          try {
+            parsed = JSON.parse(text);
+          } catch {
+            // not JSON
+          }
+          resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
 }

@@ -6,7 +6,6 @@
  * in-process (real HTTP, real Postgres).
  */
 import { createHash, randomBytes } from 'node:crypto';
-import { request } from 'node:http';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushRoutes } from '../../src/http/pushRoutes.js';
@@ -14,7 +13,15 @@ import { pushToken, wibCompactDate } from '../../src/http/pushToken.js';
 import { createLogger } from '../../src/logger.js';
 import { createMetrics } from '../../src/metrics.js';
 import { createTestDatabase, type TestDatabase } from '../helpers/db.js';
-import { http, type Loose, type ServeProcess, spawnServe, stopAllServe, waitFor } from '../helpers/serveEntry.js';
+import {
+  http,
+  type Loose,
+  postFrom,
+  type ServeProcess,
+  spawnServe,
+  stopAllServe,
+  waitFor,
+} from '../helpers/serveEntry.js';
 
 const PUSH_USER = 'oss-push-rembang';
 const PUSH_PASS = 'p4ss-w0rd';
@@ -92,47 +99,6 @@ function dataNib(nib: string, name: string, extra: Record<string, unknown> = {})
 
 const tokenFor = (nib: string, at = new Date()) => pushToken(PUSH_USER, PUSH_PASS, nib, wibCompactDate(at));
 const sha256 = (body: string | Buffer) => createHash('sha256').update(body).digest('hex');
-
-/**
- * POSTs a raw body from a given loopback source address (127.0.0.0/8 is all local), so a test has its own
- * rejection budget: the receiver rate-limits rejected pushes per address.
- */
-function postFrom(
-  from: string,
-  url: string,
-  body: string | Buffer,
-  headers: Record<string, string> = { 'content-type': 'application/json' },
-): Promise<{ status: number; body: Loose; headers: Record<string, string | string[] | undefined> }> {
-  const u = new URL(url);
-  return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: u.hostname,
-        port: u.port,
-        path: u.pathname,
-        method: 'POST',
-        localAddress: from,
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          let parsed: unknown = text;
-          try {
-            parsed = JSON.parse(text);
-          } catch {
-            // not JSON
-          }
-          resolve({ status: res.statusCode ?? 0, body: parsed, headers: res.headers });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 /** A body of exactly `bytes` bytes: a well-formed dataNIB padded with a long remark that does not compress. */
 function paddedPush(nib: string, bytes: number): string {
