@@ -30,7 +30,6 @@ const cellArb: fc.Arbitrary<ExportCell> = fc.oneof(
   fc.integer({ min: -1_000_000, max: 1_000_000 }).map((n) => String(n)),
 );
 
-const NIB = /^\d{13}$/;
 const CODES: Record<string, RegExp> = {
   skala_usaha: /^0[1-4]$/,
   status_penanaman_modal: /^0[12]$/,

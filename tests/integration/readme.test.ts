@@ -25,7 +25,8 @@ function queriesOf(heading: string): Array<{ label: string; sql: string }> {
     let label = '';
     let sql: string[] = [];
     for (const line of (block[1] ?? '').split('\n')) {
-      if (line.startsWith('--') && sql.length === 0) label = label ? `${label} ${line.slice(2).trim()}` : line.slice(2).trim();
+      if (line.startsWith('--') && sql.length === 0)
+        label = label ? `${label} ${line.slice(2).trim()}` : line.slice(2).trim();
       else if (line.trim()) sql.push(line);
       if (line.trim().endsWith(';')) {
         out.push({ label, sql: sql.join('\n') });
