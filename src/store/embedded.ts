@@ -75,9 +75,8 @@ function runningServerPort(databaseDir: string): number | null {
  */
 async function releaseExitHooks(): Promise<void> {
   const { default: exitHook } = await import('async-exit-hook');
-  for (const event of ['exit', 'beforeExit', 'SIGHUP', 'SIGINT', 'SIGTERM', 'SIGBREAK', 'message']) {
-    exitHook.unhookEvent(event);
-  }
+  // Only what is still hooked: a second embedded server in the same process (vitest projects) finds nothing left.
+  for (const event of exitHook.hookedEvents()) exitHook.unhookEvent(event);
 }
 
 /**
