@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pushToken, wibCompactDate } from '../../src/http/pushToken.js';
+import { writeWorldExport } from '../../src/simulator/exports.js';
 import { type RunningSimulator, startSimulator } from '../../src/simulator/index.js';
 import { tryRunLock } from '../../src/store/runs.js';
 import { cli, logLine, type Ran } from '../helpers/cli.js';
@@ -337,6 +338,7 @@ describe('exit codes, with DATABASE_URL and on the embedded Postgres', () => {
   it('embedded: a sync whose OSS never answers exits 1, and the wrong key exits 1', async () => {
     const base = {
       OSS_SYNC_DATA_DIR: join(dataDir, 'embedded'),
+      OSS_SYNC_DB_PORT: '0',
       OSS_RATE_LIMIT_RPS: '1000',
       OSS_MAX_RETRIES: '1',
       OSS_TIMEOUT_MS: '500',
@@ -346,5 +348,27 @@ describe('exit codes, with DATABASE_URL and on the embedded Postgres', () => {
     expect(unreachable.stdout).toMatch(/FAILED/);
     const wrongKey = await cli(['sync'], { ...base, OSS_BASE_URL: sim.url, OSS_USER_KEY: 'not-the-key' });
     expect(wrongKey.code).toBe(1);
+  });
+
+  it('an import while a sync holds the deployment exits 4; a partial sync exits 3, in both modes', async () => {
+    const file = join(dataDir, 'dp-proyek.csv');
+    await writeWorldExport({ world: sim.world, type: 'dp_proyek', format: 'csv', path: file, rows: 20 });
+    const lock = await tryRunLock(t.url);
+    try {
+      const busy = await cli(['import', file], { DATABASE_URL: t.url });
+      expect(busy.code, busy.stderr).toBe(4);
+    } finally {
+      await lock?.release();
+    }
+    // A complete listing now lacks most of what both databases hold: the delete guard fails the kemitraan stream
+    // while the nib and izin streams succeed.
+    sim.control.withdrawFraction(0.6);
+    for (const mode of ['DATABASE_URL', 'embedded'] as const) {
+      const env = { ...modes()[mode], OSS_BASE_URL: sim.url, OSS_USER_KEY: 'sandbox-key', OSS_RATE_LIMIT_RPS: '1000' };
+      const partial = await cli(['sync', '--full'], env);
+      expect(partial.code, `${mode}: ${partial.stderr}`).toBe(3);
+      expect(partial.stdout).toMatch(/PARTIAL/);
+      expect(partial.stdout).toMatch(/delete guard/);
+    }
   });
 });
