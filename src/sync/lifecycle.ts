@@ -174,11 +174,13 @@ export async function runExclusive(
     if (lease.signal.aborted && end.status === 'succeeded') {
       end = { ...end, status: 'partial', error: end.error ?? toError(lease.signal.reason).message };
     }
-    clearInterval(heartbeat);
+    // The heartbeat goes on through the evaluation: the run still holds the deployment, and every reader (a 409's
+    // running_run_id, /metrics, status) must keep seeing it live until its row is finished.
     const findings = end.dryRun ? undefined : await evaluateAfter(deps, runId, log);
     const finishedAt = deps.now();
     // A run closed by another process (its lease lost, seen by the heartbeat or by a fence) keeps that record.
     const totals = findingTotals(findings);
+    clearInterval(heartbeat);
     await finishRun(db, runId, { ...end, ...(totals ? { findings: totals } : {}) }, { onlyIfRunning: true });
     report(deps, req, runId, end, startedAt, finishedAt);
     log.info({ status: end.status, durationMs: finishedAt.getTime() - startedAt.getTime() }, 'run finished');
