@@ -34,6 +34,19 @@ export interface Config {
   };
   /** host: the address serve listens on (127.0.0.1 by default; the container image sets 0.0.0.0). */
   readonly http: { readonly port: number; readonly host: string; readonly adminToken: string | null };
+  /**
+   * The web console (served by `serve` under /). trustProxy: behind a reverse proxy (X-Forwarded-For/-Proto are
+   * believed; cookies get Secure when the proxy says https). authProxyHeader: a header carrying the user name a
+   * single-sign-on proxy authenticated (only honoured with trustProxy). Sessions end after idleMinutes without a
+   * request and after maxHours in any case.
+   */
+  readonly web: {
+    readonly trustProxy: boolean;
+    readonly authProxyHeader: string | null;
+    readonly sessionIdleMinutes: number;
+    readonly sessionMaxHours: number;
+    readonly uploadMaxBytes: number;
+  };
   readonly log: { readonly level: string };
   readonly simulator: { readonly seed: number; readonly size: SimulatorSize };
   readonly importDir: string | null;
@@ -123,6 +136,16 @@ const envSchema = z
     HTTP_PORT: intIn('HTTP_PORT', 0, 65_535, 8080),
     HTTP_HOST: optionalText,
     ADMIN_TOKEN: optionalText,
+    TRUST_PROXY: optionalText.pipe(
+      z.enum(['true', 'false', '1', '0'], { error: 'TRUST_PROXY must be true or false' }).nullable(),
+    ),
+    AUTH_PROXY_HEADER: textWhere(
+      (v) => /^[A-Za-z0-9-]{1,100}$/.test(v),
+      (v) => `AUTH_PROXY_HEADER must be an HTTP header name such as X-Remote-User, got "${v}"`,
+    ),
+    WEB_SESSION_IDLE_MINUTES: intIn('WEB_SESSION_IDLE_MINUTES', 1, 10_080, 60),
+    WEB_SESSION_MAX_HOURS: intIn('WEB_SESSION_MAX_HOURS', 1, 720, 12),
+    WEB_UPLOAD_MAX_BYTES: intIn('WEB_UPLOAD_MAX_BYTES', 1_024, 2 ** 34, 104_857_600),
     LOG_LEVEL: optionalText.pipe(
       z
         .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
@@ -252,6 +275,13 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       deleteGuardRatio: e.DELETE_GUARD_RATIO,
     },
     http: { port: e.HTTP_PORT, host: e.HTTP_HOST ?? '127.0.0.1', adminToken: e.ADMIN_TOKEN },
+    web: {
+      trustProxy: e.TRUST_PROXY === 'true' || e.TRUST_PROXY === '1',
+      authProxyHeader: e.AUTH_PROXY_HEADER ? e.AUTH_PROXY_HEADER.toLowerCase() : null,
+      sessionIdleMinutes: e.WEB_SESSION_IDLE_MINUTES,
+      sessionMaxHours: e.WEB_SESSION_MAX_HOURS,
+      uploadMaxBytes: e.WEB_UPLOAD_MAX_BYTES,
+    },
     log: { level: e.LOG_LEVEL ?? 'info' },
     simulator: { seed: e.SIMULATOR_SEED, size: e.SIMULATOR_SIZE ?? 'small' },
     importDir: e.IMPORT_DIR,

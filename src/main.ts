@@ -8,6 +8,7 @@ import { type Invocation, parseCommandLine } from './cli/program.js';
 import { serveCommand } from './cli/serve.js';
 import { statusCommand } from './cli/status.js';
 import { EXIT, syncCommand } from './cli/sync.js';
+import { usersCommand } from './cli/users.js';
 import { UsageError } from './cli/usage.js';
 import { type Config, loadConfig } from './config.js';
 import { ConfigError, OssSyncError, SyncAlreadyRunningError } from './errors.js';
@@ -43,6 +44,12 @@ const DATABASE_COMMANDS: Record<string, { run: Command; migrations: OpenOptions[
   'discrepancies export': { migrations: 'auto', run: discrepanciesCommand },
   'discrepancies evaluate': { migrations: 'auto', run: discrepanciesCommand },
   'db psql': { migrations: 'auto', run: dbPsqlCommand },
+  ...Object.fromEntries(
+    ['add', 'list', 'passwd', 'disable', 'enable', 'role'].map((sub) => [
+      `users ${sub}`,
+      { migrations: 'auto' as const, run: usersCommand },
+    ]),
+  ),
 };
 
 const stdio = {

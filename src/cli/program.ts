@@ -10,6 +10,7 @@ import { Argument, Command, CommanderError, InvalidArgumentError, Option } from 
 import { SIMULATOR_SIZES } from '../config.js';
 import { STREAMS } from '../domain/glossary.js';
 import { RULE_CODES, SEVERITIES } from '../rules/index.js';
+import { ROLES } from '../store/users.js';
 import { FINDING_STATUSES, VERIFIER_STATUSES } from '../verification/lifecycle.js';
 
 /** What the command line asked for: the command path ('discrepancies list'), its options and positionals. */
@@ -219,6 +220,50 @@ export function buildProgram(onRun: (inv: Invocation) => void): Command {
       .command('psql')
       .description('run psql on the database (starts the embedded server when none runs); psql flags after --'),
     'db psql',
+  );
+
+  const users = program
+    .command('users')
+    .description('akun konsol web: viewer membaca; verifier juga memproses temuan; admin juga sync, impor, pengguna')
+    .helpOption('-h, --help', 'tampilkan bantuan');
+  // Roles are checked by the command (an Indonesian message); argChoices only lists them in help and completion.
+  const roleOption = new Option('--role <role>', 'peran (wajib)');
+  roleOption.argChoices = [...ROLES];
+  const roleArgument = new Argument('<role>', 'peran baru');
+  roleArgument.argChoices = [...ROLES];
+  leaf(
+    users
+      .command('add')
+      .description('tambah akun (kata sandi ditanyakan, atau satu baris dari stdin dengan --password-stdin)')
+      .argument('<name>', 'nama pengguna')
+      .addOption(roleOption)
+      .option('--full-name <text>', 'nama lengkap')
+      .option('--password-stdin', 'baca kata sandi dari satu baris stdin'),
+    'users add',
+  );
+  leaf(users.command('list').description('daftar akun').option('--json', 'keluaran JSON (untuk skrip)'), 'users list');
+  leaf(
+    users
+      .command('passwd')
+      .description('ganti kata sandi (sesi yang terbuka diakhiri)')
+      .argument('<name>', 'nama pengguna')
+      .option('--password-stdin', 'baca kata sandi dari satu baris stdin'),
+    'users passwd',
+  );
+  leaf(
+    users
+      .command('disable')
+      .description('nonaktifkan akun (semua sesinya diakhiri)')
+      .argument('<name>', 'nama pengguna'),
+    'users disable',
+  );
+  leaf(
+    users.command('enable').description('aktifkan kembali akun').argument('<name>', 'nama pengguna'),
+    'users enable',
+  );
+  leaf(
+    users.command('role').description('ubah peran akun').argument('<name>', 'nama pengguna').addArgument(roleArgument),
+    'users role',
   );
 
   leaf(

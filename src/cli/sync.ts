@@ -8,6 +8,7 @@ import { renderFindingsSummary } from '../verification/summary.js';
 import type { Invocation } from './program.js';
 import { createProgressReporter } from './progress.js';
 import { currentUser, optionalString } from './usage.js';
+import { type ConsoleHint, consoleHintLine, ensureSandboxAdmin } from './users.js';
 
 /** Exit codes of `sync` (interfaces.md): 0 complete, 3 partial, 1 failed. */
 export const EXIT = { succeeded: 0, failed: 1, usage: 2, partial: 3, alreadyRunning: 4 } as const;
@@ -36,12 +37,25 @@ export async function syncCommand(rt: Runtime, inv: Invocation, signal?: AbortSi
     onProgress: (p) => progress.update(p),
   }).finally(() => progress.done());
   const stats = deps.oss.stats();
-  process.stdout.write(
-    values.json
-      ? `${JSON.stringify(await syncJson(rt, result, stats, values.dryRun === true), null, 2)}\n`
-      : `${await renderSummary(rt, result, stats, sandbox, values.dryRun === true)}\n`,
-  );
+  const consoleHint = sandbox ? await sandboxConsole(rt, values.dryRun === true) : null;
+  if (values.json) {
+    const json = await syncJson(rt, result, stats, values.dryRun === true);
+    process.stdout.write(`${JSON.stringify(consoleHint ? { ...json, console: consoleHint } : json, null, 2)}\n`);
+  } else {
+    const summary = await renderSummary(rt, result, stats, sandbox, values.dryRun === true);
+    process.stdout.write(`${summary}\n${consoleHint ? `\n${consoleHintLine(consoleHint)}\n` : ''}`);
+  }
   return EXIT[result.status];
+}
+
+/** The sandbox's first console admin (not on a dry run, which writes nothing); a failure here never fails the sync. */
+async function sandboxConsole(rt: Runtime, dryRun: boolean): Promise<ConsoleHint | null> {
+  try {
+    return await ensureSandboxAdmin(rt, { create: !dryRun });
+  } catch (err) {
+    rt.log.warn({ err }, 'could not create the sandbox console admin');
+    return null;
+  }
 }
 
 type OssStats = { retries: number; rateWaitMs: number; http429: number };

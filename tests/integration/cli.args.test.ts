@@ -28,6 +28,12 @@ const COMMANDS: Array<{ path: string[]; needs: string[] }> = [
   { path: ['db', 'url'], needs: [] },
   { path: ['db', 'psql'], needs: [] },
   { path: ['completion'], needs: ['bash'] },
+  { path: ['users', 'add'], needs: ['x'] },
+  { path: ['users', 'list'], needs: [] },
+  { path: ['users', 'passwd'], needs: ['x'] },
+  { path: ['users', 'disable'], needs: ['x'] },
+  { path: ['users', 'enable'], needs: ['x'] },
+  { path: ['users', 'role'], needs: ['x', 'viewer'] },
 ];
 /** import takes any number of files: a stray positional is not a mistake there. */
 const FIXED_ARITY = COMMANDS.filter((c) => c.path[0] !== 'import');
