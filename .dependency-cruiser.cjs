@@ -1,6 +1,6 @@
 /*
  * The arrows of oss-sync (README "Development"): pure modules import no IO; oss/ and store/ never import each other;
- * nothing imports the entry points (cli/, http/, scheduler/); the simulator never imports what it stands in for.
+ * nothing imports the entry points (cli/, http/, scheduler/, web/); the simulator never imports what it stands in for.
  * Run by `npm run lint`.
  */
 const PURE = '^src/(domain|normalize|validate|rules)/';
@@ -41,9 +41,24 @@ module.exports = {
     {
       name: 'no-entry-point-imports',
       severity: 'error',
-      comment: 'cli/, http/ and scheduler/ are thin entry points: only main.ts and other entry points import them.',
-      from: { path: '^src/', pathNot: ['^src/(cli|http|scheduler)/', '^src/main\\.ts$'] },
-      to: { path: '^src/(cli|http|scheduler)/' },
+      comment:
+        'cli/, http/, scheduler/ and web/ are thin entry points: only main.ts and other entry points import them.',
+      from: { path: '^src/', pathNot: ['^src/(cli|http|scheduler|web)/', '^src/main\\.ts$'] },
+      to: { path: '^src/(cli|http|scheduler|web)/' },
+    },
+    {
+      name: 'web-not-http',
+      severity: 'error',
+      comment: 'http/ mounts the console (web/); the console never reaches back into http/.',
+      from: { path: '^src/web/' },
+      to: { path: '^src/http/' },
+    },
+    {
+      name: 'web-has-no-sql',
+      severity: 'error',
+      comment: 'web/ renders pages: it asks store/ and verification/ for data and writes no SQL itself.',
+      from: { path: '^src/web/' },
+      to: { path: 'node_modules/(pg|knex)/', dependencyTypesNot: ['type-only'] },
     },
     {
       name: 'simulator-is-independent',

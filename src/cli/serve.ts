@@ -44,6 +44,7 @@ export async function serveCommand(rt: Runtime, inv: Invocation): Promise<number
   const runner = createSyncRunner({ deps, log, metrics });
   const inbox = startInboxWorker({ deps: rt.lifecycle(), metrics });
   let stopping = false;
+  const stop = new AbortController();
   const server = await buildServer({
     config,
     db,
@@ -53,6 +54,8 @@ export async function serveCommand(rt: Runtime, inv: Invocation): Promise<number
     piiKey,
     isStopping: () => stopping,
     onPushAccepted: () => inbox.kick(),
+    importDeps: rt.importDeps(metrics),
+    stopSignal: stop.signal,
   });
 
   // Wait for a stop signal from here on: one arriving during start-up still stops cleanly.
@@ -88,6 +91,7 @@ export async function serveCommand(rt: Runtime, inv: Invocation): Promise<number
 
   const received = await signal.promise;
   stopping = true;
+  stop.abort();
   log.info(
     { signal: received, shutdownTimeoutS },
     'stopping: no new runs; the running sync stops after its current batch',

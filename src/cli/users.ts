@@ -31,15 +31,13 @@ import {
   recordAudit,
   setPassword,
   setRole,
+  USERNAME,
   UserExistsError,
   type WebUser,
 } from '../store/users.js';
 import { hashPassword, passwordProblem, verifyPassword } from '../web/passwords.js';
 import type { Invocation } from './program.js';
 import { currentUser, optionalString, UsageError } from './usage.js';
-
-/** What `users` accepts as a name: letters, digits and . _ @ - (no spaces, no ':' which marks `cli:` actors). */
-const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
 
 /** The account does not exist. */
 class UserNotFoundError extends Error {}

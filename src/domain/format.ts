@@ -51,3 +51,28 @@ export function fittedTable(
     number,
   );
 }
+
+const decimalFormats = new Map<number, Intl.NumberFormat>();
+
+/** A decimal number for people, Indonesian style: 12,5 and 1.234,75 (at most `maxFraction` decimals). */
+export function fmtDecimal(n: number | null | undefined, maxFraction = 2): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '-';
+  let f = decimalFormats.get(maxFraction);
+  if (!f) {
+    f = new Intl.NumberFormat('id-ID', { maximumFractionDigits: maxFraction });
+    decimalFormats.set(maxFraction, f);
+  }
+  return f.format(n);
+}
+
+/** Rupiah as Indonesians write it: Rp 1.234.567 (whole rupiah; a negative amount keeps its sign). */
+export function fmtRupiah(n: number | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '-';
+  return `${n < 0 ? '-' : ''}Rp ${fmtDecimal(Math.round(Math.abs(n)), 0)}`;
+}
+
+/** A volume with its unit: 12,5 ton. */
+export function fmtVolume(n: number | null | undefined, unit: string | null | undefined): string {
+  if (n === null || n === undefined || !Number.isFinite(n)) return '-';
+  return unit ? `${fmtDecimal(n, 3)} ${unit}` : fmtDecimal(n, 3);
+}

@@ -1,14 +1,16 @@
 /*
- * The HTTP side of `serve` (fastify): health and readiness, Prometheus metrics, manual triggers and run views, and
- * the OSS push receiver. Everything it needs is passed in; it reads no environment.
+ * The HTTP side of `serve` (fastify): health and readiness, Prometheus metrics, manual triggers and run views, the
+ * OSS push receiver, and the web console (src/web) under /. Everything it needs is passed in; it reads no environment.
  */
 import Fastify, { type FastifyBaseLogger, type FastifyError, type FastifyInstance, LogController } from 'fastify';
 import type { Config } from '../config.js';
+import type { ImportDeps } from '../import/importFile.js';
 import type { Logger } from '../logger.js';
 import type { Metrics } from '../metrics.js';
 import type { SyncRunner } from '../scheduler/runner.js';
 import { type Db, databaseUnavailable, pendingMigrations } from '../store/db.js';
 import { lastRuns, pingDatabase } from '../store/state.js';
+import { notFoundPage, registerConsole, setSecurityHeaders } from '../web/index.js';
 import type { ApiError } from './errors.js';
 import { pushRoutes } from './pushRoutes.js';
 import { syncRoutes } from './syncRoutes.js';
@@ -24,6 +26,10 @@ export interface HttpDeps {
   isStopping: () => boolean;
   /** An accepted push was stored. */
   onPushAccepted: () => void;
+  /** What an upload in the web console imports with; null: uploads are off. */
+  importDeps?: ImportDeps | null;
+  /** Aborted when serve begins to stop (uploads in progress stop their import). */
+  stopSignal?: AbortSignal;
   now?: () => Date;
 }
 
@@ -94,6 +100,8 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
     // Closing the server also closes idle keep-alive connections, so shutdown is not held up by them.
     forceCloseConnections: 'idle',
     return503OnClosing: true,
+    // Behind a reverse proxy (TRUST_PROXY): the client address and https come from X-Forwarded-For/-Proto.
+    trustProxy: deps.config.web.trustProxy,
   });
 
   app.setErrorHandler(async (err: FastifyError, req, reply) => {
@@ -119,9 +127,14 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
           };
     return reply.code(status).send(body);
   });
-  app.setNotFoundHandler(async (req, reply) =>
-    reply.code(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url}` }),
-  );
+  app.setNotFoundHandler(async (req, reply) => {
+    if (!(req.headers.accept ?? '').includes('text/html')) {
+      return reply.code(404).send({ error: 'not_found', message: `No route ${req.method} ${req.url}` });
+    }
+    // A browser gets the console's 404 page, with the console's security headers.
+    setSecurityHeaders(reply);
+    return reply.code(404).type('text/html; charset=utf-8').send(notFoundPage(req.url));
+  });
 
   app.get('/healthz', async () => ({ status: 'ok' }));
 
@@ -157,6 +170,17 @@ export async function buildServer(deps: HttpDeps): Promise<FastifyInstance> {
       onAccepted: deps.onPushAccepted,
     }),
   );
+
+  await registerConsole(app, {
+    config: deps.config,
+    db: deps.db,
+    log: deps.log.child({ component: 'console' }),
+    runner: deps.runner,
+    importDeps: deps.importDeps ?? null,
+    isStopping: deps.isStopping,
+    stopSignal: deps.stopSignal ?? new AbortController().signal,
+    now: deps.now ?? (() => new Date()),
+  });
 
   // Writes and pushes are logged by their routes; every other request only at debug (probes and scrapes are many).
   app.addHook('onResponse', async (req, reply) => {

@@ -26,6 +26,11 @@ export interface FindingRow {
   resolved_at: Date | null;
   resolved_run_id: number | null;
   reopen_count: number;
+  /** Keys ('kemitraan:K-…', 'pelaku_usaha:<nib>') of the other records the finding was computed from. */
+  related: string[];
+  /** The verifier the finding is assigned to ("Ditugaskan ke"), and since when. */
+  assigned_to: string | null;
+  assigned_at: Date | null;
 }
 
 export interface FindingEventRow {
@@ -39,6 +44,10 @@ export interface FindingEventRow {
   run_id: number | null;
 }
 
+/** Orders of the queue; absent: severity, rule, kecamatan (the CLI's order). */
+export const FINDING_ORDERS = ['severity', 'newest', 'oldest', 'rule'] as const;
+export type FindingOrder = (typeof FINDING_ORDERS)[number];
+
 /** Filters of the queue; every list is OR-ed inside, and the filters are AND-ed. Empty or absent: no filter. */
 export interface FindingFilter {
   rules?: readonly string[];
@@ -49,19 +58,43 @@ export interface FindingFilter {
   kecamatan?: readonly string[];
   entityTypes?: readonly EntityType[];
   entityIds?: readonly string[];
+  /** Assigned to this user (user names compare case-insensitively); null: assigned to nobody. */
+  assignedTo?: string | null;
+  /**
+   * Text search: part of the entity id or of the message (case-insensitive), or an exact NIB, id_kemitraan,
+   * id_proyek or id_izin the finding is about (for a partnership, either party's NIB; for a licence, its project).
+   */
+  search?: string;
   /** At most this many rows (the total is still counted). */
   limit?: number;
+  /** Rows to skip before the first one returned (paging). */
+  offset?: number;
+  order?: FindingOrder;
+  /** Count at most this many matches (then `totalIsAtLeast`): a count that never scans a whole large table. */
+  countCap?: number;
 }
 
-const SELECT = `
-  select f.id, f.rule_code, r.title as rule_title, f.severity, f.entity_type, f.entity_id, f.kd_daerah, f.kd_kecamatan,
-         k.nama as kecamatan, f.status, f.message, f.evidence, f.first_seen_at, f.last_seen_at, f.first_run_id, f.last_run_id,
-         f.verified_by, f.verified_at, f.note, f.resolved_at, f.resolved_run_id, f.reopen_count
-    from findings f
+const COLUMNS = `
+  f.id, f.rule_code, r.title as rule_title, f.severity, f.entity_type, f.entity_id, f.kd_daerah, f.kd_kecamatan,
+  k.nama as kecamatan, f.status, f.message, f.evidence, f.first_seen_at, f.last_seen_at, f.first_run_id, f.last_run_id,
+  f.verified_by, f.verified_at, f.note, f.resolved_at, f.resolved_run_id, f.reopen_count, f.related,
+  f.assigned_to, f.assigned_at`;
+const JOINS = `
     left join finding_rules r on r.rule_code = f.rule_code
     left join ref_kecamatan k on k.kd_kecamatan = f.kd_kecamatan`;
+const SELECT = `select ${COLUMNS} from findings f ${JOINS}`;
 
-const ORDER = `order by case f.severity when 'error' then 0 when 'warning' then 1 else 2 end, f.rule_code, f.kd_kecamatan nulls last, f.id`;
+const SEVERITY_RANK = `case f.severity when 'error' then 0 when 'warning' then 1 else 2 end`;
+const ORDER = `order by ${SEVERITY_RANK}, f.rule_code, f.kd_kecamatan nulls last, f.id`;
+const ORDERS: Readonly<Record<FindingOrder, string>> = {
+  severity: `order by ${SEVERITY_RANK}, f.first_seen_at desc, f.id desc`,
+  newest: 'order by f.first_seen_at desc, f.id desc',
+  oldest: 'order by f.first_seen_at, f.id',
+  rule: `order by f.rule_code, ${SEVERITY_RANK}, f.first_seen_at desc, f.id desc`,
+};
+
+/** `s` as a LIKE pattern that matches it literally anywhere. */
+const containing = (s: string) => `%${s.replace(/[\\%_]/g, (c) => `\\${c}`)}%`;
 
 function where(filter: FindingFilter): { sql: string; bindings: Knex.RawBinding[] } {
   const parts: string[] = [];
@@ -78,21 +111,98 @@ function where(filter: FindingFilter): { sql: string; bindings: Knex.RawBinding[
   any('f.kd_kecamatan', filter.kecamatan);
   any('f.entity_type', filter.entityTypes);
   any('f.entity_id', filter.entityIds);
+  if (filter.assignedTo === null) parts.push('f.assigned_to is null');
+  else if (filter.assignedTo !== undefined) {
+    parts.push('lower(f.assigned_to) = lower(?)');
+    bindings.push(filter.assignedTo);
+  }
+  const term = filter.search?.trim();
+  if (term) {
+    // Exact ids go through indexes (the parties of a partnership, a project's or licence's NIB); the rest is a
+    // substring match on the entity id and the message.
+    // Without letters case does not matter, and LIKE is cheaper than ILIKE on every message.
+    const like = /\p{L}/u.test(term) ? 'ilike' : 'like';
+    parts.push(`(f.entity_id ${like} ? or f.message ${like} ? or f.related && ?::text[]
+      or (f.entity_type = 'kemitraan' and f.entity_id in (select id_kemitraan from kemitraan where nib_ub = ? or nib_umkm = ?))
+      or (f.entity_type = 'proyek' and f.entity_id in (select id_proyek from proyek where nib = ?))
+      or (f.entity_type = 'perizinan' and f.entity_id in (select id_izin from perizinan where nib = ? or id_proyek = ?)))`);
+    bindings.push(
+      containing(term),
+      containing(term),
+      ENTITY_TYPES.map((t) => `${t}:${term}`),
+      term,
+      term,
+      term,
+      term,
+      term,
+    );
+  }
   return { sql: parts.length ? `where ${parts.join(' and ')}` : '', bindings };
 }
 
-/** The findings matching `filter`, most severe first, and how many match in all. */
-export async function listFindings(db: Knex, filter: FindingFilter): Promise<{ rows: FindingRow[]; total: number }> {
+/**
+ * The findings matching `filter` in its order (most severe first by default), and how many match in all: with
+ * `countCap`, at most that many are counted and `totalIsAtLeast` says the count stopped there.
+ */
+export async function listFindings(
+  db: Knex,
+  filter: FindingFilter,
+): Promise<{ rows: FindingRow[]; total: number; totalIsAtLeast: boolean }> {
   const w = where(filter);
-  const limit = filter.limit ?? null;
+  const page: string[] = [];
+  const pageBindings: Knex.RawBinding[] = [];
+  if (filter.limit !== undefined) {
+    page.push('limit ?');
+    pageBindings.push(filter.limit);
+  }
+  if (filter.offset) {
+    page.push('offset ?');
+    pageBindings.push(filter.offset);
+  }
+  const cap = filter.countCap ?? null;
+  const order = filter.order ? ORDERS[filter.order] : ORDER;
+  // A page is chosen on the narrow rows (id and the sort keys), then only its rows are read whole: sorting every
+  // match with its evidence and message is what made a page slow.
+  const rows =
+    page.length === 0
+      ? `${SELECT} ${w.sql} ${order}`
+      : `select ${COLUMNS} from (select f.id from findings f ${w.sql} ${order} ${page.join(' ')}) p
+           join findings f on f.id = p.id ${JOINS} ${order}`;
   const [list, total] = await Promise.all([
-    db.raw(
-      `${SELECT} ${w.sql} ${ORDER} ${limit === null ? '' : 'limit ?'}`,
-      limit === null ? w.bindings : [...w.bindings, limit],
-    ),
-    db.raw(`select count(*)::int as n from findings f ${w.sql}`, w.bindings),
+    db.raw(rows, [...w.bindings, ...pageBindings]),
+    cap === null
+      ? db.raw(`select count(*)::int as n from findings f ${w.sql}`, w.bindings)
+      : db.raw(`select count(*)::int as n from (select 1 from findings f ${w.sql} limit ?) c`, [
+          ...w.bindings,
+          cap + 1,
+        ]),
   ]);
-  return { rows: list.rows as FindingRow[], total: total.rows[0].n as number };
+  const n = total.rows[0].n as number;
+  const capped = cap !== null && n > cap;
+  return { rows: list.rows as FindingRow[], total: capped ? cap : n, totalIsAtLeast: capped };
+}
+
+/**
+ * The NIB of each project or licence finding's entity (their pages live under the NIB), keyed 'proyek:<id>' and
+ * 'perizinan:<id>'; a record no longer synced has none.
+ */
+export async function entityNibs(
+  db: Knex,
+  entities: ReadonlyArray<{ entity_type: string; entity_id: string }>,
+): Promise<Map<string, string>> {
+  const ids = (type: string) => [...new Set(entities.filter((e) => e.entity_type === type).map((e) => e.entity_id))];
+  const proyek = ids('proyek');
+  const izin = ids('perizinan');
+  const out = new Map<string, string>();
+  if (proyek.length === 0 && izin.length === 0) return out;
+  const { rows } = await db.raw(
+    `select 'proyek:' || id_proyek as key, nib from proyek where id_proyek = any(?::text[]) and nib is not null
+     union all
+     select 'perizinan:' || id_izin, nib from perizinan where id_izin = any(?::text[]) and nib is not null`,
+    [proyek, izin],
+  );
+  for (const r of rows as Array<{ key: string; nib: string }>) out.set(r.key, r.nib);
+  return out;
 }
 
 export async function getFinding(db: Knex, id: number): Promise<FindingRow | null> {

@@ -172,3 +172,13 @@ export async function lastCompleteSuccessStart(db: Knex): Promise<Date | null> {
   const at = r.rows[0]?.at;
   return at ? new Date(at) : null;
 }
+
+/**
+ * A per-installation secret kept in app_settings (the first caller's random `candidate` wins): the key that signs the console's
+ * cookies, so a restart or a second serve process keeps every session's cookies valid.
+ */
+export async function installationSecret(db: Knex, key: string, candidate: string): Promise<string> {
+  await db.raw('insert into app_settings (key, value) values (?, ?) on conflict (key) do nothing', [key, candidate]);
+  const r = await db.raw('select value from app_settings where key = ?', [key]);
+  return r.rows[0].value as string;
+}

@@ -10,6 +10,9 @@ import type { Knex } from 'knex';
 export type Role = 'viewer' | 'verifier' | 'admin';
 export const ROLES: readonly Role[] = ['viewer', 'verifier', 'admin'];
 
+/** What an account name may be: letters, digits and . _ @ - (no spaces, no ':' which marks `cli:` actors). */
+export const USERNAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,63}$/;
+
 export const isRole = (v: unknown): v is Role => typeof v === 'string' && (ROLES as readonly string[]).includes(v);
 
 /** A console account as the rest of the app sees it (never its password hash). */
