@@ -15,19 +15,24 @@ import { createDb, type Db, migrate } from '../src/store/db.js';
 import { evaluatePending, type FindingCounts } from '../src/verification/evaluate.js';
 
 const SCALE = Number(process.env.BENCH_FINDINGS_SCALE ?? 1);
-const PARTNERSHIPS = Math.round(SCALE * 100_000);
-const BUSINESSES = Math.round(SCALE * 100_000);
-const LARGE = Math.max(100, Math.round(SCALE * 2_000));
+/** Row counts of the generated world at a scale (1: 100,000 partnerships and 100,000 businesses, 2,000 of them large). */
+const worldSize = (scale: number) => ({
+  partnerships: Math.round(scale * 100_000),
+  businesses: Math.round(scale * 100_000),
+  large: Math.max(100, Math.round(scale * 2_000)),
+});
 /** The evaluation instant (WIB 2025-06-01 10:00). */
-const NOW = new Date('2025-06-01T03:00:00Z');
+export const EVALUATION_NOW = new Date('2025-06-01T03:00:00Z');
 
-function withDatabase(url: string, name: string): string {
+/** `url` with its database replaced by `name`. */
+export function withDatabase(url: string, name: string): string {
   const u = new URL(url);
   u.pathname = `/${name}`;
   return u.toString();
 }
 
-async function admin(url: string, sql: string): Promise<void> {
+/** Runs one statement on its own connection (create or drop a database). */
+export async function admin(url: string, sql: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
@@ -39,8 +44,12 @@ async function admin(url: string, sql: string): Promise<void> {
 
 const nib = (g: string) => `(8120000000000 + ${g})::text`;
 
-/** Generates the dataset into a migrated database; returns the sync run the rows belong to. */
-export async function generateFindingsDataset(db: Db): Promise<number> {
+/**
+ * Generates the dataset into a migrated database; returns the sync run the rows belong to. The web console bench
+ * (bench/web.ts) seeds its world with this too, at its own scale.
+ */
+export async function generateFindingsDataset(db: Db, scale = SCALE): Promise<number> {
+  const { partnerships: PARTNERSHIPS, businesses: BUSINESSES, large: LARGE } = worldSize(scale);
   const [run] = await db('sync_runs')
     .insert({ trigger: 'manual', status: 'succeeded', requested_by: 'bench' })
     .returning('id');
@@ -134,6 +143,7 @@ export async function generateFindingsDataset(db: Db): Promise<number> {
 
 /** A later run's change, logged by the database: 500 partnerships (value, status) and 100 businesses (scale). */
 async function changeSome(db: Db): Promise<number> {
+  const { large: LARGE } = worldSize(SCALE);
   const [run] = await db('sync_runs')
     .insert({ trigger: 'manual', status: 'succeeded', requested_by: 'bench' })
     .returning('id');
@@ -192,14 +202,14 @@ export async function benchFindings(adminUrl: string): Promise<Record<string, nu
     // The dataset's writes are far over the incremental limit: the first evaluation is region-wide by itself.
     const full = await evaluatePending(db, {
       runId: firstRun,
-      now: NOW,
+      now: EVALUATION_NOW,
       kdDaerah: '3317',
       onStep: recorder(fullSteps),
     });
     const fullMs = performance.now() - t0;
 
     t0 = performance.now();
-    const again = await evaluatePending(db, { runId: null, now: NOW, kdDaerah: '3317', all: true });
+    const again = await evaluatePending(db, { runId: null, now: EVALUATION_NOW, kdDaerah: '3317', all: true });
     const fullUnchangedMs = performance.now() - t0;
 
     // The same change evaluated both ways: region-wide (rolled back), then incrementally from the log.
@@ -208,7 +218,7 @@ export async function benchFindings(adminUrl: string): Promise<Record<string, nu
     t0 = performance.now();
     await db
       .transaction(async (trx) => {
-        await evaluatePending(trx, { runId: secondRun, now: NOW, kdDaerah: '3317', all: true });
+        await evaluatePending(trx, { runId: secondRun, now: EVALUATION_NOW, kdDaerah: '3317', all: true });
         throw new RolledBack();
       })
       .catch((err: unknown) => {
@@ -219,7 +229,7 @@ export async function benchFindings(adminUrl: string): Promise<Record<string, nu
     const incrementalSteps: Record<string, number> = {};
     const incremental = await evaluatePending(db, {
       runId: secondRun,
-      now: NOW,
+      now: EVALUATION_NOW,
       kdDaerah: '3317',
       onStep: recorder(incrementalSteps),
     });

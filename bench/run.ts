@@ -4,7 +4,7 @@
  *
  *   BENCH_ADMIN_URL   admin connection to a Postgres server (default: the machine's, postgres@127.0.0.1:5432/test)
  *   BENCH_SIZES       simulator sizes for the partnership sync (default "large,huge": 100k and 1M partnerships)
- *   BENCH_ONLY        comma list of parts to run: sync, quota, findings, imports (default: all)
+ *   BENCH_ONLY        comma list of parts to run: sync, quota, findings, imports, web (default: all)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -271,6 +271,16 @@ async function main() {
       console.log('imports', results.imports);
     } catch (err) {
       results.imports = { error: (err as Error).message };
+    }
+  }
+  if (wants('web')) {
+    try {
+      const { benchWeb } = await import('./web.js');
+      results.web = await benchWeb(ADMIN, WORK);
+      console.log('web', results.web);
+    } catch (err) {
+      results.web = { error: (err as Error).message };
+      console.error('web failed:', (err as Error).message);
     }
   }
   const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
