@@ -1,8 +1,19 @@
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import knexPkg, { type Knex } from 'knex';
 import pg from 'pg';
+import { z } from 'zod';
+import {
+  JENIS_IZIN,
+  JENIS_PERSEROAN,
+  POLA_KEMITRAAN,
+  SKALA_USAHA,
+  STATUS_IZIN,
+  STATUS_KEMITRAAN,
+  STATUS_NIB,
+  STATUS_PENANAMAN_MODAL,
+} from '../domain/codes.js';
 import { StoreError } from '../errors.js';
 import { loadReference, projectRoot } from '../reference.js';
 
@@ -130,14 +141,77 @@ export async function pendingMigrations(db: Db): Promise<string[]> {
   return pending.map((p) => (typeof p === 'string' ? p : p.file));
 }
 
-/** Upserts config/reference (kecamatan names, KBLI titles) into the ref_ tables the analyst views join. */
+/** The code tables of src/domain/codes.ts as ref_code names them (the analytics label_ views read them). */
+const CODE_TABLES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  pola_kemitraan: POLA_KEMITRAAN,
+  status_kemitraan: STATUS_KEMITRAAN,
+  skala_usaha: SKALA_USAHA,
+  status_penanaman_modal: STATUS_PENANAMAN_MODAL,
+  status_nib: STATUS_NIB,
+  jenis_izin: JENIS_IZIN,
+  status_izin: STATUS_IZIN,
+  jenis_perseroan: JENIS_PERSEROAN,
+};
+
+/** config/reference/komoditas.json: ordered commodity rules over objek_kemitraan and the KBLI → partner group map. */
+const KomoditasFile = z.object({
+  rules: z
+    .array(
+      z.object({
+        pattern: z.string().min(1),
+        komoditas: z.string().min(1),
+        kelompok_mitra: z.string().min(1).nullable(),
+        source: z.string().min(1),
+      }),
+    )
+    .min(1),
+  kelompok_kbli: z.record(z.string().regex(/^\d{2,5}$/), z.string().min(1)),
+});
+
+/**
+ * Fills the ref_ tables the analyst views join: upserts kecamatan names and KBLI titles (config/reference), and
+ * replaces the code labels (src/domain/codes.ts) and the commodity rules (config/reference/komoditas.json), so a
+ * label or rule removed there is gone here too.
+ */
 export async function refreshReferenceTables(db: Db): Promise<void> {
   const ref = loadReference();
   const kec = Object.entries(ref.kecamatan).map(([kd_kecamatan, nama]) => ({ kd_kecamatan, nama }));
   const kbli = Object.entries(ref.kbli).map(([code, judul]) => ({ kbli: code, judul }));
+  const codes = Object.entries(CODE_TABLES).flatMap(([code_table, table]) =>
+    Object.entries(table).map(([code, label]) => ({ code_table, code, label })),
+  );
+  const komoditasPath = join(projectRoot(), 'config', 'reference', 'komoditas.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(komoditasPath, 'utf8'));
+  } catch (err) {
+    throw new Error(`${komoditasPath} cannot be read: ${(err as Error).message}`, { cause: err });
+  }
+  const parsed = KomoditasFile.safeParse(json);
+  if (!parsed.success) throw new Error(`${komoditasPath} is not valid: ${z.prettifyError(parsed.error)}`);
+  const rules = parsed.data.rules.map((r, i) => ({ urutan: i + 1, ...r }));
+  const groups = Object.entries(parsed.data.kelompok_kbli).map(([code, kelompok_mitra]) => ({
+    kbli: code,
+    kelompok_mitra,
+  }));
   await db.transaction(async (trx) => {
     if (kec.length) await trx('ref_kecamatan').insert(kec).onConflict('kd_kecamatan').merge();
     if (kbli.length) await trx('ref_kbli').insert(kbli).onConflict('kbli').merge();
+    await trx('ref_code').del();
+    await trx('ref_code').insert(codes);
+    await trx('ref_komoditas').del();
+    // ref_komoditas refuses a pattern Postgres cannot compile (a check constraint): say which rule it was.
+    for (const rule of rules) {
+      await trx('ref_komoditas')
+        .insert(rule)
+        .catch((err: unknown) => {
+          throw new Error(`${komoditasPath}: rule ${rule.urutan} (${rule.pattern}): ${(err as Error).message}`, {
+            cause: err,
+          });
+        });
+    }
+    await trx('ref_kelompok_kbli').del();
+    if (groups.length) await trx('ref_kelompok_kbli').insert(groups);
   });
 }
 
