@@ -4,7 +4,7 @@
  *
  *   BENCH_ADMIN_URL   admin connection to a Postgres server (default: the machine's, postgres@127.0.0.1:5432/test)
  *   BENCH_SIZES       simulator sizes for the partnership sync (default "large,huge": 100k and 1M partnerships)
- *   BENCH_ONLY        comma list of parts to run: sync, quota, findings, imports, web (default: all)
+ *   BENCH_ONLY        comma list of parts to run: sync, quota, findings, imports, web, report (default: all)
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -281,6 +281,16 @@ async function main() {
     } catch (err) {
       results.web = { error: (err as Error).message };
       console.error('web failed:', (err as Error).message);
+    }
+  }
+  if (wants('report')) {
+    try {
+      const { benchReport } = await import('./report.js');
+      results.report = await benchReport(ADMIN);
+      console.log('report', results.report);
+    } catch (err) {
+      results.report = { error: (err as Error).message };
+      console.error('report failed:', (err as Error).message);
     }
   }
   const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');

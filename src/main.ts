@@ -4,7 +4,9 @@ import { completionScript } from './cli/completion.js';
 import { assertPsqlInstalled, dbPsqlCommand, dbUrlCommand } from './cli/db.js';
 import { discrepanciesCommand } from './cli/discrepancies.js';
 import { importCommand } from './cli/import.js';
+import { matchmakingCommand } from './cli/matchmaking.js';
 import { type Invocation, parseCommandLine } from './cli/program.js';
+import { reportCommand } from './cli/report.js';
 import { serveCommand } from './cli/serve.js';
 import { statusCommand } from './cli/status.js';
 import { EXIT, syncCommand } from './cli/sync.js';
@@ -44,6 +46,9 @@ const DATABASE_COMMANDS: Record<string, { run: Command; migrations: OpenOptions[
   'discrepancies export': { migrations: 'auto', run: discrepanciesCommand },
   'discrepancies evaluate': { migrations: 'auto', run: discrepanciesCommand },
   'db psql': { migrations: 'auto', run: dbPsqlCommand },
+  matchmaking: { migrations: 'auto', run: (rt, inv) => matchmakingCommand(rt, inv) },
+  'matchmaking mark': { migrations: 'auto', run: (rt, inv) => matchmakingCommand(rt, inv) },
+  report: { migrations: 'auto', run: (rt, inv) => reportCommand(rt, inv) },
   ...Object.fromEntries(
     ['add', 'list', 'passwd', 'disable', 'enable', 'role'].map((sub) => [
       `users ${sub}`,

@@ -28,7 +28,8 @@ export interface ParseExit {
 }
 
 /** The verifier-facing commands (speaking Indonesian). */
-export const isVerifierCommand = (path: string) => path === 'discrepancies' || path.startsWith('discrepancies ');
+export const isVerifierCommand = (path: string) =>
+  ['discrepancies', 'matchmaking', 'report'].some((c) => path === c || path.startsWith(`${c} `));
 
 const VERSION = (() => {
   try {
@@ -193,6 +194,51 @@ export function buildProgram(onRun: (inv: Invocation) => void): Command {
     'discrepancies evaluate',
   );
 
+  const matchmaking = program
+    .command('matchmaking')
+    .description(
+      'peluang kemitraan: UMKM lokal yang dapat memasok atau menjual melalui usaha besar di wilayah, untuk forum kemitraan',
+    )
+    .helpOption('-h, --help', 'tampilkan bantuan')
+    .option('--ub <nib>', 'hanya usaha besar ini (NIB)')
+    .addOption(enumOption('--format <format>', 'keluaran (bawaan table)', ['table', 'csv', 'xlsx']))
+    .option('--output <file>', 'berkas tujuan (xlsx tanpa --output: peluang-kemitraan-WILAYAH-TANGGAL.xlsx)')
+    .option('--siap-saja', 'hanya UMKM yang dicatat siap bermitra (daftar untuk kementerian dan usaha besar)')
+    .addOption(enumOption('--delimiter <char>', 'pemisah kolom csv (bawaan ;)', [';', ',']).default(';'));
+  leaf(matchmaking, 'matchmaking');
+  leaf(
+    matchmaking
+      .command('mark')
+      .description('catat kesiapan bermitra UMKM: --siap atau --belum-siap, dengan catatan dan pencatatnya')
+      .argument('<nib>', 'NIB UMKM')
+      .option('--siap', 'siap bermitra')
+      .option('--belum-siap', 'belum siap bermitra')
+      .option('--note <text>', 'catatan')
+      .option('--by <name>', 'nama petugas yang mencatat (wajib)')
+      // The list's options are the parent's: commander would take them anywhere on the line and drop them here.
+      .hook('preAction', (mark) => {
+        const list = mark.parent as Command;
+        const given = list.options.find((o) => list.getOptionValueSource(o.attributeName()) === 'cli');
+        if (given)
+          mark.error(`error: unknown option '${given.long}'`, { code: 'commander.unknownOption', exitCode: 2 });
+      }),
+    'matchmaking mark',
+  );
+
+  leaf(
+    program
+      .command('report')
+      .description('laporan kemitraan UB–UMKM untuk kepala dinas dan forum kemitraan: html, pdf atau xlsx')
+      .helpOption('-h, --help', 'tampilkan bantuan')
+      .option('--period <yyyy-qn>', 'triwulan, mis. 2026-Q3 (bawaan: triwulan lengkap terakhir)')
+      .option('--from <yyyy-mm-dd>', 'hari pertama periode (bersama --to, sebagai ganti --period)')
+      .option('--to <yyyy-mm-dd>', 'hari terakhir periode (bersama --from)')
+      .option('--kecamatan <code-or-name>', 'hanya kemitraan di kecamatan ini (kode 6 digit atau nama)')
+      .addOption(enumOption('--format <format>', 'format berkas (bawaan html)', ['html', 'pdf', 'xlsx']))
+      .option('--output <file>', 'berkas tujuan (bawaan laporan-kemitraan-WILAYAH-PERIODE.FORMAT di folder ini)'),
+    'report',
+  );
+
   leaf(
     program
       .command('simulate')
@@ -299,7 +345,7 @@ export function usageLine(err: CommanderError, path: string): string {
     'commander.optionMissingArgument': `opsi '${q[0]}' perlu nilai`,
     'commander.invalidArgument': `nilai '${q[1] ?? ''}' tidak sah untuk '${q[0]}'${msg.includes('Allowed choices are') ? `: pilihan ${msg.replace(/^.*Allowed choices are /, '').replace(/\.$/, '')}` : ''}`,
   };
-  return `oss-sync discrepancies: galat: ${id[err.code] ?? msg} (lihat ${help})`;
+  return `oss-sync ${path.split(' ')[0]}: galat: ${id[err.code] ?? msg} (lihat ${help})`;
 }
 
 /** Parses argv; returns the invocation, or the exit code when parsing ended it (help, version, usage errors). */
