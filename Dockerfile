@@ -19,11 +19,16 @@ RUN npm run build
 FROM node:20-slim AS runtime
 ENV NODE_ENV=production \
     NODE_OPTIONS="--max-old-space-size=256 --max-semi-space-size=32" \
+    CHROMIUM_PATH=/usr/bin/chromium \
     TZ=Asia/Jakarta \
     HTTP_PORT=8080 \
     HTTP_HOST=0.0.0.0 \
     OSS_SYNC_DATA_DIR=/data
 WORKDIR /app
+# Chromium prints the partnership report as PDF (`oss-sync report --format pdf`, the console's Laporan page).
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends chromium fonts-dejavu-core \
+ && rm -rf /var/lib/apt/lists/*
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --omit=optional --no-audit --no-fund \
  && npm cache clean --force \

@@ -48,3 +48,21 @@ export function loadReference(root = projectRoot()): Reference {
   });
   return cached;
 }
+
+/** "Kabupaten Rembang" for 3317, "Kota Semarang" for 3374, the province's name for a 2-digit region. */
+export function regionName(kdDaerah: string): string {
+  const ref = loadReference();
+  const name = kdDaerah.length === 2 ? ref.provinces[kdDaerah] : ref.kabupaten[kdDaerah];
+  if (!name) return kdDaerah;
+  return kdDaerah.length === 2 || /^(Kota|Kabupaten)\b/.test(name) ? name : `Kabupaten ${name}`;
+}
+
+/** Approximate kecamatan centroids (config/reference/kecamatan-centroid.json), for maps without tiles. */
+export type KecamatanCentroids = Readonly<Record<string, { nama: string; lat: number; lng: number }>>;
+
+/** The centroids of the kecamatan of a region. */
+export function loadKecamatanCentroids(kdDaerah: string, root = projectRoot()): KecamatanCentroids {
+  const file = join(root, 'config', 'reference', 'kecamatan-centroid.json');
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as { kecamatan?: KecamatanCentroids };
+  return Object.fromEntries(Object.entries(parsed.kecamatan ?? {}).filter(([kd]) => kd.startsWith(kdDaerah)));
+}

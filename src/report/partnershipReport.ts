@@ -180,7 +180,9 @@ export function rangePeriod(from: string, to: string): ReportPeriod {
 // Building the model
 
 /** Approximate centroids of the region's kecamatan (config/reference/kecamatan-centroid.json). */
-export type KecamatanCentroids = Readonly<Record<string, { nama: string; lat: number; lng: number }>>;
+export type { KecamatanCentroids } from '../reference.js';
+
+import type { KecamatanCentroids } from '../reference.js';
 
 export interface ReportContext {
   period: ReportPeriod;

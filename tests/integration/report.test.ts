@@ -13,8 +13,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { buildReport, type ReportRuntime, reportCommand } from '../../src/cli/report.js';
+import { reportCommand } from '../../src/cli/report.js';
 import type { Config } from '../../src/config.js';
+import { buildReport, type ReportRuntime } from '../../src/report/generate.js';
 import { renderReportHtml } from '../../src/report/html.js';
 import {
   type PartnershipReport,
