@@ -181,9 +181,7 @@ const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(
 const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
 
 async function rows<T = Record<string, unknown>>(trx: Knex.Transaction, sql: string, bindings: unknown[] = []) {
-  const t0 = performance.now();
   const r = await trx.raw(sql, bindings as Knex.RawBinding[]);
-  if (process.env.PROF) console.error(Math.round(performance.now() - t0), sql.replace(/\s+/g, ' ').slice(0, 90));
   return r.rows as T[];
 }
 
