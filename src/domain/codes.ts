@@ -95,3 +95,14 @@ export const JENIS_PERSEROAN = {
 export const KD_DNI_PARTNERSHIP = ['65', '111', '115'] as const;
 
 export const RISK_LEVELS = ['R', 'MR', 'MT', 'T'] as const;
+
+/** jenis_pelaku_usaha (PIA Lampiran 18): a business entity or an individual (UMKM individuals are 02). */
+export const JENIS_PELAKU_USAHA = { '01': 'Badan usaha', '02': 'Orang perseorangan' } as const;
+
+/** A project's risk level (skala_resiko of PP 5/2021), as the office names it. */
+export const SKALA_RESIKO: Readonly<Record<(typeof RISK_LEVELS)[number], string>> = {
+  R: 'Rendah',
+  MR: 'Menengah Rendah',
+  MT: 'Menengah Tinggi',
+  T: 'Tinggi',
+};

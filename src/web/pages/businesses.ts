@@ -8,8 +8,10 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import {
   JENIS_IZIN,
+  JENIS_PELAKU_USAHA,
   JENIS_PERSEROAN,
   POLA_KEMITRAAN,
+  SKALA_RESIKO,
   SKALA_USAHA,
   STATUS_IZIN,
   STATUS_KEMITRAAN,
@@ -35,34 +37,17 @@ import {
 import { dataTable, facts, pageNumber, pager, selectField, textField, timeText, withQuery } from '../components.js';
 import { type ConsoleDeps, requireRole, sendPage } from '../context.js';
 import { type HtmlValue, html, type SafeHtml } from '../html.js';
+import { codeLabel, dateText, kbliText, kecamatanName, nibLink } from '../present.js';
 import {
-  codeLabel,
-  dateText,
   findingsTable,
   ignoredNote,
-  kbliText,
-  kecamatanName,
   kecamatanOptions,
   MAX_PAGE,
-  nibLink,
   optionsOf,
   PAGE_SIZE,
   pageSchema,
   readQuery,
 } from './partnerships.js';
-
-/** Risk levels of a project (PIA skala_resiko). */
-const RISK_LABELS: Readonly<Record<string, string>> = {
-  R: 'Rendah',
-  MR: 'Menengah Rendah',
-  MT: 'Menengah Tinggi',
-  T: 'Tinggi',
-};
-
-const JENIS_PELAKU_USAHA: Readonly<Record<string, string>> = {
-  '01': 'Badan usaha',
-  '02': 'Orang perseorangan',
-};
 
 /** Kinds of identity document (OSS list L4). */
 const JENIS_IDENTITAS: Readonly<Record<string, string>> = {
@@ -201,7 +186,7 @@ function projectCard(p: ProjectRow, f: BusinessFamilies): SafeHtml {
 ${facts([
   ['Kegiatan', p.nama_kegiatan ?? p.uraian_usaha],
   ['KBLI', kbliText(p.kbli)],
-  ['Tingkat risiko', codeLabel(RISK_LABELS, p.skala_resiko)],
+  ['Tingkat risiko', codeLabel(SKALA_RESIKO, p.skala_resiko)],
   ['Skala usaha', codeLabel(SKALA_USAHA, p.skala_usaha)],
   ['Investasi', fmtRupiah(p.jumlah_investasi)],
   [

@@ -11,7 +11,9 @@ import { join } from 'node:path';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import {
   JENIS_IZIN,
+  JENIS_PELAKU_USAHA,
   POLA_KEMITRAAN,
+  SKALA_RESIKO,
   SKALA_USAHA,
   STATUS_IZIN,
   STATUS_KEMITRAAN,
@@ -68,6 +70,7 @@ import {
 } from '../components.js';
 import { actorOf, audit, type ConsoleDeps, csrfField, redirect, requireRole, sendPage, setFlash } from '../context.js';
 import { type HtmlValue, html, type SafeHtml } from '../html.js';
+import { nibLink, partnershipLink } from '../present.js';
 import { roleAllows } from '../session.js';
 
 /** Rows per page of the queue. */
@@ -455,16 +458,6 @@ const labelOf = (key: string): string => {
   return words.charAt(0).toUpperCase() + words.slice(1);
 };
 
-const SKALA_RESIKO: Readonly<Record<string, string>> = {
-  R: 'Rendah',
-  MR: 'Menengah Rendah',
-  MT: 'Menengah Tinggi',
-  T: 'Tinggi',
-};
-const JENIS_PELAKU_USAHA: Readonly<Record<string, string>> = {
-  '01': 'Orang perseorangan',
-  '02': 'Badan usaha',
-};
 /** Codes the rules put in `masalah` lists. */
 const PROBLEM_LABELS: Readonly<Record<string, string>> = {
   length: 'panjang tidak sesuai',
@@ -540,9 +533,6 @@ function safeText(s: string): string {
  * A table cell's content as one element: on a phone each cell is a two-column grid (label, value), where every
  * loose text node or element would become a grid item of its own.
  */
-const nibLink = (nib: string) => html`<a href="/pelaku-usaha/${encodeURIComponent(nib)}">${nib}</a>`;
-const partnershipLink = (id: string) => html`<a href="/kemitraan/${encodeURIComponent(id)}">${id}</a>`;
-
 /** One evidence value, formatted by what its key says it is. */
 function evidenceValue(key: string, v: unknown, tz: string): HtmlValue {
   if (v === null || v === undefined || v === '') return '-';

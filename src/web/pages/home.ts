@@ -26,6 +26,7 @@ import { SEVERITY_LABELS } from '../../verification/summary.js';
 import { type Column, dataTable, facts, selectField, severityBadge, timeText } from '../components.js';
 import { type ConsoleDeps, requireRole, sendPage } from '../context.js';
 import { type HtmlValue, html, type SafeHtml, trustedSvg } from '../html.js';
+import { ROMAN } from '../present.js';
 import { roleAllows } from '../session.js';
 import { COUNT_COLUMNS, durationText, orderedStreams, runStatusBadge, streamLabel, TRIGGER_LABELS } from './syncs.js';
 
@@ -38,7 +39,6 @@ const CHART_BARS = 15;
 /** Rules on the Beranda (the queue lists them all). */
 const RULE_BARS = 10;
 
-const ROMAN = ['I', 'II', 'III', 'IV'] as const;
 /** The "Lainnya" bar: grey, so that a sum of many rules does not read as one more rule. */
 const REST_COLOR = '#6e7781';
 

@@ -41,81 +41,16 @@ import {
   withQuery,
 } from '../components.js';
 import { type ConsoleDeps, requireRole, sendPage } from '../context.js';
+import { codeLabel, dateText, externalLink, kbliText, kecamatanName, nibLink, quarterText, ROMAN } from '../present.js';
+
+// Still imported from here by pages written before present.ts; new code imports it from ../present.js.
+export { nibLink } from '../present.js';
+
 import { type HtmlValue, html, type SafeHtml, trustedSvg } from '../html.js';
 
 export const PAGE_SIZE = 50;
 /** Deepest page a list serves (100,000 rows at 50 a page); a larger number shows this one. */
 export const MAX_PAGE = 2_000;
-
-// ---- Shared view helpers (also used by businesses.ts) ----
-
-const MONTHS = [
-  'Januari',
-  'Februari',
-  'Maret',
-  'April',
-  'Mei',
-  'Juni',
-  'Juli',
-  'Agustus',
-  'September',
-  'Oktober',
-  'November',
-  'Desember',
-];
-
-/** A calendar date 'YYYY-MM-DD' as Indonesians write it: 16 Januari 2023. */
-export function dateText(value: string | null | undefined): string {
-  if (!value) return '-';
-  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
-  const month = m ? MONTHS[Number(m[2]) - 1] : undefined;
-  return m && month ? `${Number(m[3])} ${month} ${m[1]}` : value;
-}
-
-/** A code with its label, as the office reads it: "06 Rantai Pasok"; an unknown code stays as it is. */
-export function codeLabel(table: Readonly<Record<string, string>>, code: string | null | undefined): string {
-  if (!code) return '-';
-  const label = table[code];
-  return label ? `${code} ${label}` : code;
-}
-
-/** The kecamatan's name from the reference data, or its code when unknown. */
-export function kecamatanName(code: string | null | undefined): string {
-  if (!code) return '-';
-  return loadReference().kecamatan[code] ?? code;
-}
-
-/** A KBLI code with its title: "10213 Industri Pembekuan Ikan". */
-export function kbliText(code: string | null | undefined): string {
-  if (!code) return '-';
-  const title = loadReference().kbli[code];
-  return title ? `${code} ${title}` : `${code} (tidak ada di daftar KBLI)`;
-}
-
-const ROMAN = ['I', 'II', 'III', 'IV'];
-/** "TW III 2026". */
-export const quarterText = (tahun: number, triwulan: number) => `TW ${ROMAN[triwulan - 1] ?? triwulan} ${tahun}`;
-
-/**
- * dataTable with each cell's content in one element. On a phone a cell is a two-column grid (its label, its value):
- * a cell of several nodes (a name and a NIB link) would otherwise spill its second part into the label column.
- */
-/** A link to a NIB's page. */
-export const nibLink = (nib: string) => html`<a href="/pelaku-usaha/${encodeURIComponent(nib)}">${nib}</a>`;
-
-/** An external document link only when it is http(s); otherwise the text. */
-export function externalLink(url: string | null | undefined, text: string): HtmlValue {
-  if (!url) return null;
-  try {
-    const u = new URL(url);
-    if (u.protocol === 'http:' || u.protocol === 'https:') {
-      return html`<a href="${u.href}" rel="noopener noreferrer" target="_blank">${text}</a>`;
-    }
-  } catch {
-    // Not a URL: shown as text below.
-  }
-  return html`${url} <span class="hint">(bukan tautan http/https, tidak dibuka)</span>`;
-}
 
 /** Findings as a list of links with their severity and status. */
 export function findingsTable(rows: readonly FindingLink[], self: { type: string; id: string } | null): SafeHtml {
