@@ -529,12 +529,8 @@ function safeText(s: string): string {
   return /^\d+$/.test(digits) && mayHoldNik(digits) ? maskDigitsInside(s) : s;
 }
 
-/**
- * A table cell's content as one element: on a phone each cell is a two-column grid (label, value), where every
- * loose text node or element would become a grid item of its own.
- */
-/** One evidence value, formatted by what its key says it is. */
-function evidenceValue(key: string, v: unknown, tz: string): HtmlValue {
+/** One evidence value for people, formatted by what its key says it is: codes with labels, Rp, nested tables. */
+export function evidenceValue(key: string, v: unknown, tz: string): HtmlValue {
   if (v === null || v === undefined || v === '') return '-';
   if (Array.isArray(v)) {
     if (v.length === 0) return html`<span class="empty">(tidak ada)</span>`;
