@@ -48,6 +48,8 @@ export interface Config {
     readonly uploadMaxBytes: number;
   };
   readonly log: { readonly level: string };
+  /** The Chromium that prints report PDFs (CHROMIUM_PATH). */
+  readonly report: { readonly chromiumPath: string };
   readonly simulator: { readonly seed: number; readonly size: SimulatorSize };
   readonly importDir: string | null;
   /** What one imported file may hold (IMPORT_MAX_*), and the heap of each drop-folder import process. */
@@ -145,6 +147,7 @@ const envSchema = z
     ),
     WEB_SESSION_IDLE_MINUTES: intIn('WEB_SESSION_IDLE_MINUTES', 1, 10_080, 60),
     WEB_SESSION_MAX_HOURS: intIn('WEB_SESSION_MAX_HOURS', 1, 720, 12),
+    CHROMIUM_PATH: optionalText,
     WEB_UPLOAD_MAX_BYTES: intIn('WEB_UPLOAD_MAX_BYTES', 1_024, 2 ** 34, 104_857_600),
     LOG_LEVEL: optionalText.pipe(
       z
@@ -283,6 +286,7 @@ export function loadConfig(env: Readonly<Record<string, string | undefined>>): C
       uploadMaxBytes: e.WEB_UPLOAD_MAX_BYTES,
     },
     log: { level: e.LOG_LEVEL ?? 'info' },
+    report: { chromiumPath: e.CHROMIUM_PATH ?? '/usr/bin/chromium' },
     simulator: { seed: e.SIMULATOR_SEED, size: e.SIMULATOR_SIZE ?? 'small' },
     importDir: e.IMPORT_DIR,
     imports: {

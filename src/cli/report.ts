@@ -9,14 +9,16 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { localDateTime } from '../domain/wib.js';
-import { generateReport, REPORT_FORMATS, type ReportFormat, type ReportRuntime } from '../report/generate.js';
 import {
-  isCalendarDate,
-  lastCompleteQuarter,
-  parseQuarter,
-  type ReportPeriod,
-  rangePeriod,
-} from '../report/partnershipReport.js';
+  generateReport,
+  REPORT_FORMATS,
+  type ReportFormat,
+  ReportRequestError,
+  type ReportRuntime,
+  reportFileName,
+  resolvePeriod,
+} from '../report/generate.js';
+import type { ReportPeriod } from '../report/partnershipReport.js';
 import { ChromiumMissingError } from '../report/pdf.js';
 import { findKecamatan, listKecamatanNames } from '../store/report.js';
 import { type Invocation, parseCommandLine } from './program.js';
@@ -35,27 +37,15 @@ const STDIO: Io = {
 
 /** The period the flags ask for; `today` ('YYYY-MM-DD') decides the default. Throws UsageError. */
 export function periodOf(opts: Readonly<Record<string, unknown>>, today: string): ReportPeriod {
-  const period = optionalString(opts.period);
-  const from = optionalString(opts.from);
-  const to = optionalString(opts.to);
-  if (period && (from || to)) throw new UsageError('pakai --period ATAU --from/--to, tidak keduanya');
-  if (period) {
-    const q = parseQuarter(period);
-    if (!q) throw new UsageError(`--period "${period}" bukan triwulan: tulis TAHUN-Qn, mis. 2026-Q3`);
-    return q;
+  try {
+    return resolvePeriod(
+      { period: optionalString(opts.period), from: optionalString(opts.from), to: optionalString(opts.to) },
+      today,
+    );
+  } catch (err) {
+    if (err instanceof ReportRequestError) throw new UsageError(err.message);
+    throw err;
   }
-  if (from || to) {
-    if (!from || !to) throw new UsageError('--from dan --to harus diberikan bersama (YYYY-MM-DD)');
-    for (const [flag, v] of [
-      ['--from', from],
-      ['--to', to],
-    ] as const) {
-      if (!isCalendarDate(v)) throw new UsageError(`${flag} "${v}" bukan tanggal YYYY-MM-DD yang sah`);
-    }
-    if (from > to) throw new UsageError(`--from ${from} sesudah --to ${to}`);
-    return rangePeriod(from, to);
-  }
-  return lastCompleteQuarter(today);
 }
 
 /**
@@ -93,8 +83,7 @@ export async function reportCommand(
       }
     }
     const output = resolve(
-      optionalString(opts.output) ??
-        `laporan-kemitraan-${rt.config.oss.kdDaerah}-${period.key}${kecamatan ? `-${kecamatan.code}` : ''}.${format}`,
+      optionalString(opts.output) ?? reportFileName(rt.config.oss.kdDaerah, period, kecamatan?.code ?? null, format),
     );
     const report = await generateReport(rt, { period, kecamatan: kecamatan?.code ?? null, format });
     await writeFile(output, report.bytes);

@@ -7,7 +7,7 @@
  * beside it. Labels are escaped by ECharts (checked in tests/unit/charts.test.ts); the aria-label and title here.
  */
 import { createHash } from 'node:crypto';
-import { BarChart, LineChart, PieChart } from 'echarts/charts';
+import { BarChart, LineChart, PieChart, SankeyChart, ScatterChart } from 'echarts/charts';
 import { GraphicComponent, GridComponent, LegendComponent, TitleComponent } from 'echarts/components';
 import * as echarts from 'echarts/core';
 import { SVGRenderer } from 'echarts/renderers';
@@ -17,6 +17,8 @@ echarts.use([
   BarChart,
   LineChart,
   PieChart,
+  ScatterChart,
+  SankeyChart,
   GridComponent,
   LegendComponent,
   TitleComponent,
@@ -233,21 +235,47 @@ const legendOption = (top: number) => ({
   legend: { top, left: 8, itemGap: 16, textStyle: text(INK), icon: 'roundRect' },
 });
 
-function valueAxis(unit: ChartUnit) {
+/** Whether `unit` is a measurement written after the number ('ton', 'kg', 'liter'). */
+const isMeasure = (unit: ChartUnit) => unit !== 'count' && unit !== 'rupiah';
+
+/**
+ * The value axis. A measurement unit is the axis' name, written once: on every tick label ("1.500 ton") the labels of
+ * a horizontal axis run into each other.
+ */
+function valueAxis(unit: ChartUnit, horizontal = false) {
+  const measure = isMeasure(unit);
   return {
     type: 'value',
     ...(unit === 'count' ? { minInterval: 1 } : {}),
-    axisLabel: { ...text(), formatter: (v: number) => formatValue(v, unit) },
+    ...(measure
+      ? horizontal
+        ? { name: unit, nameLocation: 'middle', nameGap: 28, nameTextStyle: text() }
+        : { name: unit, nameLocation: 'end', nameGap: 12, nameTextStyle: { ...text(), align: 'left' } }
+      : {}),
+    axisLabel: {
+      ...text(),
+      hideOverlap: true,
+      formatter: (v: number) => formatValue(v, measure ? 'count' : unit),
+    },
     splitLine: { lineStyle: { color: LINE } },
   };
 }
 
-/** The key of a chart: its kind and every input (the output depends on nothing else). */
-const keyOf = (kind: string, spec: unknown) => `${kind}:${JSON.stringify(spec)}`;
+/**
+ * The key of a chart: a hash of its kind and every input (the output depends on nothing else; a map's input can be
+ * thousands of points, so the memo keeps the hash, not the input).
+ */
+const keyOf = (kind: string, spec: unknown) =>
+  createHash('sha256')
+    .update(`${kind}:${JSON.stringify(spec)}`)
+    .digest('hex');
 
 const rendered = new Map<string, string>();
 /** Charts kept (a console page draws five; ECharts takes tens of milliseconds per chart, a lookup none). */
 const RENDERED_MAX = 200;
+/** Characters of SVG kept at most (a report's map of many points is hundreds of kilobytes). */
+const RENDERED_MAX_CHARS = 16_000_000;
+let renderedChars = 0;
 
 /** The chart of `key`, drawn once: the same input gives the same bytes, so a drawn chart is kept (least recently used out). */
 function memo(key: string, draw: () => string): string {
@@ -259,7 +287,12 @@ function memo(key: string, draw: () => string): string {
   }
   const svg = draw();
   rendered.set(key, svg);
-  if (rendered.size > RENDERED_MAX) rendered.delete(rendered.keys().next().value!);
+  renderedChars += svg.length;
+  while (rendered.size > RENDERED_MAX || (renderedChars > RENDERED_MAX_CHARS && rendered.size > 1)) {
+    const oldest = rendered.keys().next().value!;
+    renderedChars -= rendered.get(oldest)!.length;
+    rendered.delete(oldest);
+  }
   return svg;
 }
 
@@ -304,9 +337,10 @@ function drawBar(spec: BarChartSpec, key: string): string {
       top: gridTop,
       bottom: 8,
       outerBoundsMode: 'same',
-      outerBoundsContain: 'axisLabel',
+      // 'all': the unit's axis name too.
+      outerBoundsContain: isMeasure(unit) ? 'all' : 'axisLabel',
     },
-    xAxis: spec.horizontal ? valueAxis(unit) : categoryAxis,
+    xAxis: spec.horizontal ? valueAxis(unit, true) : categoryAxis,
     yAxis: spec.horizontal ? categoryAxis : valueAxis(unit),
     series: spec.series.map((s) => ({
       type: 'bar',
@@ -349,10 +383,10 @@ function drawLine(spec: LineChartSpec, key: string): string {
     grid: {
       left: 8,
       right: 24,
-      top: headTop + (multi ? 40 : 16),
+      top: headTop + (multi ? 40 : 16) + (isMeasure(unit) ? 16 : 0),
       bottom: 8,
       outerBoundsMode: 'same',
-      outerBoundsContain: 'axisLabel',
+      outerBoundsContain: isMeasure(unit) ? 'all' : 'axisLabel',
     },
     xAxis: {
       type: 'category',
@@ -460,5 +494,218 @@ function drawDonut(spec: DonutChartSpec, key: string): string {
   };
   const items = spec.slices.map((s) => `${s.name}: ${formatValue(s.value, unit, false)} (${percent(s.value, total)})`);
   const label = `Diagram donat: ${spec.title}. Total ${formatValue(total, unit, false)}. ${describeItems(items)}`;
+  return finish(render(option, width, height), key, label);
+}
+
+export interface MapPoint {
+  lat: number;
+  lng: number;
+  /** What the point stands for (locations, partnerships): its size grows with the square root. */
+  n: number;
+  /** Drawn beside the point when its layer is labelled (a kecamatan's name and count). */
+  label?: string;
+}
+
+export interface MapLayer {
+  /** The legend's name; with the layer's count, part of the description. */
+  name: string;
+  points: readonly MapPoint[];
+  symbol?: 'circle' | 'rect';
+  /** The fill (a translucent fill keeps labels readable, item opacity would fade them). */
+  color: string;
+  borderColor?: string;
+  opacity?: number;
+  /** Symbol size in px: min + scale × √n. */
+  size?: { min: number; scale: number };
+  /** Points drawn with their label under them. */
+  labelled?: boolean;
+  /** Drawing order (higher on top; default the layer's position). */
+  z?: number;
+}
+
+export interface ScatterMapSpec extends CommonSpec {
+  /** The frame: no tiles, no outlines, only graticule lines every `gridStep` degrees. */
+  bounds: { latMin: number; latMax: number; lngMin: number; lngMax: number };
+  layers: readonly MapLayer[];
+  /** Degrees between graticule lines (default 0.1). */
+  gridStep?: number;
+  /** What the map shows in words, after "Peta titik: " (default: the title, then each layer's count or labels). */
+  description?: string;
+}
+
+const degrees = (v: number) => `${fmtDecimal(v, 2)}°`;
+
+/**
+ * A point map: layers of points on longitude/latitude axes of equal scale (at the frame's middle latitude) over the
+ * frame, drawn without map tiles or anything from the internet. `width` is the whole chart's; the height follows.
+ */
+export function scatterMap(spec: ScatterMapSpec): string {
+  const key = keyOf('map', spec);
+  return memo(key, () => drawMap(spec, key));
+}
+
+function drawMap(spec: ScatterMapSpec, key: string): string {
+  const b = spec.bounds;
+  const headTop = spec.showTitle ? 32 : 0;
+  // Room for the longitude label under the right edge (22 px) and the latitudes on the left (46 px).
+  const grid = { left: 46, right: 22, top: headTop + 40, bottom: 28 };
+  const plotWidth = (spec.width ?? 690) - grid.left - grid.right;
+  const midLat = ((b.latMin + b.latMax) / 2) * (Math.PI / 180);
+  const plotHeight =
+    spec.height !== undefined
+      ? spec.height - grid.top - grid.bottom
+      : Math.round((plotWidth * (b.latMax - b.latMin)) / ((b.lngMax - b.lngMin) * Math.cos(midLat)));
+  const width = plotWidth + grid.left + grid.right;
+  const height = plotHeight + grid.top + grid.bottom;
+  const axis = (min: number, max: number) => ({
+    type: 'value',
+    min,
+    max,
+    interval: spec.gridStep ?? 0.1,
+    axisLabel: { ...text(), fontSize: 10, hideOverlap: true, formatter: degrees },
+    splitLine: { lineStyle: { color: '#eef1f4' } },
+    axisLine: { show: true, lineStyle: { color: LINE } },
+  });
+  const size = (n: number, s: { min: number; scale: number }) => Math.round((s.min + Math.sqrt(n) * s.scale) * 10) / 10;
+  const option = {
+    ...titleOption(spec),
+    legend: { top: headTop + 6, left: 8, itemGap: 14, textStyle: { ...text(INK), fontSize: 12 } },
+    // The plot keeps its size ('none': ECharts would shrink it to fit labels, and the scales would differ).
+    grid: { ...grid, width: plotWidth, height: plotHeight, outerBoundsMode: 'none' },
+    xAxis: axis(b.lngMin, b.lngMax),
+    yAxis: axis(b.latMin, b.latMax),
+    series: spec.layers.map((layer, i) => ({
+      type: 'scatter',
+      name: layer.name,
+      symbol: layer.symbol ?? 'circle',
+      itemStyle: {
+        color: layer.color,
+        ...(layer.borderColor ? { borderColor: layer.borderColor, borderWidth: 1 } : {}),
+        ...(layer.opacity !== undefined ? { opacity: layer.opacity } : {}),
+      },
+      data: layer.points.map((p) => ({
+        value: [p.lng, p.lat, p.n],
+        symbolSize: size(p.n, layer.size ?? { min: 4, scale: 1.5 }),
+        ...(p.label !== undefined ? { name: p.label } : {}),
+      })),
+      label: layer.labelled
+        ? {
+            show: true,
+            position: 'bottom',
+            distance: 2,
+            ...text(INK),
+            fontSize: 10,
+            formatter: (p: { name: string }) => p.name,
+          }
+        : { show: false },
+      z: layer.z ?? i + 1,
+    })),
+  };
+  const items = spec.layers.map((layer) => {
+    if (!layer.labelled) return `${layer.name}: ${fmtId(layer.points.reduce((a, p) => a + p.n, 0))}`;
+    const named = layer.points.filter((p) => p.n > 0).map((p) => p.label ?? `${degrees(p.lat)} ${degrees(p.lng)}`);
+    return `${layer.name}: ${named.length ? named.join(', ') : 'tidak ada'}`;
+  });
+  const label = `Peta titik: ${spec.description ?? `${spec.title}. ${describeItems(items)}`}`;
+  return finish(render(option, width, height), key, label);
+}
+
+export interface Flow {
+  from: string;
+  to: string;
+  value: number;
+}
+
+export interface FlowChartSpec extends CommonSpec {
+  /** One flow per pair or more (a pair's flows are added); a flow of 0 is not drawn. */
+  flows: readonly Flow[];
+  /** At most this many nodes on a side (default 12): the smallest beyond it are merged into one. */
+  maxNodes?: number;
+  /** The merged node's noun: "3 kelompok lain" (default "lainnya"). */
+  otherFrom?: string;
+  otherTo?: string;
+  /** The colours of the left and the right nodes (default PALETTE[1], PALETTE[0]). */
+  colors?: readonly [string, string];
+}
+
+const MAX_FLOW_NODES = 12;
+
+/** The `max` names with the largest total, or all when merging would save no more than one node. */
+function largest(flows: readonly Flow[], name: (f: Flow) => string, max: number): Set<string> {
+  const totals = new Map<string, number>();
+  for (const f of flows) totals.set(name(f), (totals.get(name(f)) ?? 0) + f.value);
+  const ranked = [...totals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([n]) => n);
+  return new Set(ranked.length <= max + 1 ? ranked : ranked.slice(0, max));
+}
+
+/**
+ * A flow diagram (sankey) from the sources on the left to the targets on the right, the width of each flow its value,
+ * labels outside the nodes. Beyond `maxNodes` on a side, the smallest are merged into "n … lain" (the table beside
+ * lists every flow).
+ */
+export function flowChart(spec: FlowChartSpec): string {
+  const key = keyOf('flow', spec);
+  return memo(key, () => drawFlow(spec, key));
+}
+
+function drawFlow(spec: FlowChartSpec, key: string): string {
+  const unit = spec.unit ?? 'count';
+  const flows = spec.flows;
+  const max = spec.maxNodes ?? MAX_FLOW_NODES;
+  const keptFrom = largest(flows, (f) => f.from, max);
+  const keptTo = largest(flows, (f) => f.to, max);
+  const otherFrom = new Set(flows.map((f) => f.from).filter((g) => !keptFrom.has(g))).size;
+  const otherTo = new Set(flows.map((f) => f.to).filter((u) => !keptTo.has(u))).size;
+  const fromOf = (f: Flow) => (keptFrom.has(f.from) ? f.from : `${fmtId(otherFrom)} ${spec.otherFrom ?? 'lainnya'}`);
+  const toOf = (f: Flow) => (keptTo.has(f.to) ? f.to : `${fmtId(otherTo)} ${spec.otherTo ?? 'lainnya'}`);
+  const sources = [...new Set(flows.map(fromOf))];
+  const targets = [...new Set(flows.map(toOf))];
+  const [fromColor, toColor] = spec.colors ?? [PALETTE[1]!, PALETTE[0]!];
+  // Node names are the nodes' ids in ECharts: a target named like a source gets a mark of its side.
+  const nodes = [
+    ...sources.map((name) => ({ name, itemStyle: { color: fromColor }, label: { position: 'left' } })),
+    ...targets.map((name) => ({
+      name: sources.includes(name) ? `${name} (tujuan)` : name,
+      itemStyle: { color: toColor },
+      label: { position: 'right' },
+    })),
+  ];
+  const weights = new Map<string, number>();
+  for (const f of flows) {
+    const k = `${sources.indexOf(fromOf(f))}>${sources.length + targets.indexOf(toOf(f))}`;
+    weights.set(k, (weights.get(k) ?? 0) + f.value);
+  }
+  const links = [...weights]
+    .map(([k, value]) => {
+      const [source, target] = k.split('>').map(Number) as [number, number];
+      return { source, target, value };
+    })
+    .filter((l) => l.value > 0);
+  const width = spec.width ?? 740;
+  const headTop = spec.showTitle ? 32 : 0;
+  const height = spec.height ?? Math.max(180, Math.max(sources.length, targets.length) * 16 + 200) + headTop;
+  const side = Math.round(width * 0.27);
+  const option = {
+    ...titleOption(spec),
+    series: [
+      {
+        type: 'sankey',
+        left: side,
+        right: side,
+        top: headTop + 12,
+        bottom: 12,
+        nodeWidth: 12,
+        nodeGap: 16,
+        layoutIterations: 32,
+        draggable: false,
+        data: nodes,
+        links,
+        lineStyle: { color: 'gradient', opacity: 0.35, curveness: 0.5 },
+        label: { ...text(INK), fontSize: 11, width: side - 10, overflow: 'truncate', ellipsis: '…' },
+      },
+    ],
+  };
+  const items = flows.map((f) => `${f.from} ke ${f.to}: ${formatValue(f.value, unit, false)}`);
+  const label = `Diagram aliran: ${spec.title}. ${describeItems(items)}`;
   return finish(render(option, width, height), key, label);
 }

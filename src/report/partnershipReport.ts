@@ -5,11 +5,6 @@
  * three formats show the same figures. Texts are Indonesian; numbers stay numbers in the model (the renderers format
  * them id-ID).
  */
-import { createHash } from 'node:crypto';
-import { SankeyChart, ScatterChart } from 'echarts/charts';
-import { GridComponent, LegendComponent } from 'echarts/components';
-import * as echarts from 'echarts/core';
-import { SVGRenderer } from 'echarts/renderers';
 import { POLA_KEMITRAAN, STATUS_KEMITRAAN } from '../domain/codes.js';
 import { fmtDecimal, fmtId } from '../domain/format.js';
 import { humanTime } from '../domain/wib.js';
@@ -18,9 +13,7 @@ import { RULES } from '../rules/index.js';
 import { LICENSING_RULES } from '../rules/licensing.js';
 import { PARTNERSHIP_RULES } from '../rules/partnership.js';
 import type { BreakdownRow, FlowRow, ReportData } from '../store/report.js';
-import { barChart, donutChart, fmtRupiahShort, PALETTE } from './charts.js';
-
-echarts.use([ScatterChart, SankeyChart, GridComponent, LegendComponent, SVGRenderer]);
+import { barChart, donutChart, flowChart, fmtRupiahShort, PALETTE, scatterMap } from './charts.js';
 
 // ---------------------------------------------------------------------------------------------------------------
 // The model
@@ -606,8 +599,7 @@ function supplySection(data: ReportData): ReportSection {
         { name: 'Disepakati', values: tons.map((r) => r.agreed) },
         { name: 'Realisasi', values: tons.map((r) => r.realised) },
       ],
-      // The unit is in the title: with 'ton' on every axis label the labels of a horizontal axis run into each other.
-      unit: 'count',
+      unit: 'ton',
       horizontal: true,
       width: 520,
     }),
@@ -698,7 +690,7 @@ function supplySection(data: ReportData): ReportSection {
     return {
       key: `aliran-${unit}`,
       title,
-      svg: flowChart(title, flows, unit),
+      svg: supplyFlowChart(title, flows, unit),
       layout: 'full',
       table: {
         key: `aliran-${unit}`,
@@ -805,182 +797,66 @@ function findingsSection(data: ReportData): ReportSection {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The point map and the flow diagram: ECharts scatter and sankey, SVG rendered on the server like src/report/charts.ts
-
-const INK = '#1b1f24';
-const MUTED = '#4a5560';
-const FONT = 'sans-serif';
-
-function escapeXml(text: string): string {
-  return text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
-
-function renderSvg(option: Record<string, unknown>, width: number, height: number, aria: string): string {
-  const chart = echarts.init(null, null, { renderer: 'svg', ssr: true, width, height });
-  let svg: string;
-  try {
-    chart.setOption({ animation: false, backgroundColor: '#ffffff', ...option });
-    svg = chart.renderToSVGString();
-  } finally {
-    chart.dispose();
-  }
-  // As charts.ts does: no hover <style>, no instance class names, ids stable per input, role, aria-label and <title>.
-  const prefix = `rp${createHash('sha256').update(aria).update(JSON.stringify(option)).digest('hex').slice(0, 10)}`;
-  return svg
-    .replace(/<style\b[\s\S]*?<\/style>\s*/g, '')
-    .replace(/ class="zr\d+-cls-\d+"/g, '')
-    .replace(/ ecmeta_[a-z_]+="[^"]*"/g, '')
-    .replace(/\bzr\d+-/g, `${prefix}-`)
-    .replace(/^<svg ([^>]*)>/, `<svg role="img" aria-label="${escapeXml(aria)}" $1><title>${escapeXml(aria)}</title>`);
-}
-
-const degrees = (v: number) => `${fmtDecimal(v, 2)}°`;
+// The point map and the flow diagram (drawn by charts.ts)
 
 /**
  * Project locations (UB and UMKM partners, binned to about 1 km) and the partnerships per kecamatan at the kecamatan
- * centroids, on longitude/latitude axes of equal scale over the region's bounding box. No tiles, no outlines.
+ * centroids, over the region's bounding box. No tiles, no outlines.
  */
 function pointMap(data: ReportData, ctx: ReportContext): string {
-  const b = ctx.bounds;
-  const midLat = ((b.latMin + b.latMax) / 2) * (Math.PI / 180);
-  const plotWidth = 640;
-  const plotHeight = Math.round((plotWidth * (b.latMax - b.latMin)) / ((b.lngMax - b.lngMin) * Math.cos(midLat)));
-  const grid = { left: 46, right: 4, top: 40, bottom: 28 };
-  const width = plotWidth + grid.left + grid.right;
-  const height = plotHeight + grid.top + grid.bottom;
   const partnerships = new Map(data.map.byKecamatan.map((r) => [r.kdKecamatan, r.partnerships]));
-  const centroids = Object.entries(ctx.centroids).map(([kd, c]) => ({ kd, ...c, n: partnerships.get(kd) ?? 0 }));
-  const size = (n: number, k: number, min: number) => Math.round((min + Math.sqrt(n) * k) * 10) / 10;
-  const axis = (min: number, max: number) => ({
-    type: 'value',
-    min,
-    max,
-    interval: 0.1,
-    axisLabel: { color: MUTED, fontFamily: FONT, fontSize: 10, formatter: degrees },
-    splitLine: { lineStyle: { color: '#eef1f4' } },
-    axisLine: { show: true, lineStyle: { color: '#d0d7de' } },
-  });
-  const option = {
-    textStyle: { fontFamily: FONT },
-    legend: { top: 6, left: 8, itemGap: 14, textStyle: { color: INK, fontFamily: FONT, fontSize: 12 } },
-    grid: { ...grid, width: plotWidth, height: plotHeight },
-    xAxis: axis(b.lngMin, b.lngMax),
-    yAxis: axis(b.latMin, b.latMax),
-    series: [
-      {
-        type: 'scatter',
-        name: 'Kemitraan per kecamatan',
-        // A translucent fill, not item opacity: that would fade the kecamatan names too.
-        itemStyle: { color: 'rgba(130, 80, 223, 0.3)', borderColor: PALETTE[3], borderWidth: 1 },
-        data: centroids.map((c) => ({ value: [c.lng, c.lat, c.n], symbolSize: size(c.n, 3, 6), name: c.nama })),
-        label: {
-          show: true,
-          position: 'bottom',
-          distance: 2,
-          color: INK,
-          fontFamily: FONT,
-          fontSize: 10,
-          formatter: (p: { name: string; value: number[] }) => `${p.name} (${fmtId(p.value[2] ?? 0)})`,
-        },
-        z: 1,
-      },
-      {
-        type: 'scatter',
-        name: 'Lokasi proyek UB',
-        symbol: 'rect',
-        itemStyle: { color: PALETTE[0] },
-        data: data.map.ub.map((p) => ({ value: [p.lng, p.lat, p.n], symbolSize: size(p.n, 2, 6) })),
-        z: 3,
-      },
-      {
-        type: 'scatter',
-        name: 'Lokasi proyek UMKM mitra',
-        itemStyle: { color: PALETTE[1], opacity: 0.8 },
-        data: data.map.umkm.map((p) => ({ value: [p.lng, p.lat, p.n], symbolSize: size(p.n, 1.5, 4) })),
-        z: 2,
-      },
-    ],
-  };
+  const centroids = Object.entries(ctx.centroids).map(([kd, c]) => ({ ...c, n: partnerships.get(kd) ?? 0 }));
   const sum = (pts: ReadonlyArray<{ n: number }>) => pts.reduce((a, p) => a + p.n, 0);
-  const aria =
-    `Peta titik: ${fmtId(sum(data.map.ub))} lokasi proyek UB dan ${fmtId(sum(data.map.umkm))} lokasi proyek UMKM ` +
-    `mitra; kemitraan per kecamatan: ${centroids
+  const description =
+    `${fmtId(sum(data.map.ub))} lokasi proyek UB dan ${fmtId(sum(data.map.umkm))} lokasi proyek UMKM mitra; ` +
+    `kemitraan per kecamatan: ${centroids
       .filter((c) => c.n > 0)
       .map((c) => `${c.nama} ${fmtId(c.n)}`)
       .join(', ')}`;
-  return renderSvg(option, width, height, aria);
-}
-
-/** At most this many partner groups and UBs are drawn as nodes of a flow diagram; the rest are merged into one. */
-const MAX_FLOW_NODES = 12;
-
-/** The `max` names with the largest total weight, or all when merging would save no more than one node. */
-function largest(flows: readonly FlowRow[], name: (f: FlowRow) => string, max: number): Set<string> {
-  const totals = new Map<string, number>();
-  for (const f of flows) totals.set(name(f), (totals.get(name(f)) ?? 0) + flowWeight(f));
-  const ranked = [...totals].sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).map(([n]) => n);
-  return new Set(ranked.length <= max + 1 ? ranked : ranked.slice(0, max));
+  return scatterMap({
+    title: 'Peta lokasi kemitraan dan proyek',
+    description,
+    bounds: ctx.bounds,
+    width: 690,
+    layers: [
+      {
+        name: 'Kemitraan per kecamatan',
+        color: 'rgba(130, 80, 223, 0.3)',
+        borderColor: PALETTE[3]!,
+        size: { min: 6, scale: 3 },
+        labelled: true,
+        points: centroids.map((c) => ({ lat: c.lat, lng: c.lng, n: c.n, label: `${c.nama} (${fmtId(c.n)})` })),
+        z: 1,
+      },
+      {
+        name: 'Lokasi proyek UB',
+        symbol: 'rect',
+        color: PALETTE[0]!,
+        size: { min: 6, scale: 2 },
+        points: data.map.ub,
+        z: 3,
+      },
+      {
+        name: 'Lokasi proyek UMKM mitra',
+        color: PALETTE[1]!,
+        opacity: 0.8,
+        size: { min: 4, scale: 1.5 },
+        points: data.map.umkm,
+        z: 2,
+      },
+    ],
+  });
 }
 
 const ubName = (f: FlowRow) => f.namaUb ?? f.nibUb ?? '-';
 
-/**
- * A sankey from partner groups (left) to the large businesses they supply (right), in one unit. Beyond
- * MAX_FLOW_NODES on a side, the smallest are merged into "… lain" (the table beside lists every flow).
- */
-function flowChart(title: string, flows: readonly FlowRow[], unit: string): string {
-  const keptGroups = largest(flows, groupName, MAX_FLOW_NODES);
-  const keptUbs = largest(flows, ubName, MAX_FLOW_NODES);
-  const otherGroups = new Set(flows.map(groupName).filter((g) => !keptGroups.has(g))).size;
-  const otherUbs = new Set(flows.map(ubName).filter((u) => !keptUbs.has(u))).size;
-  const groupOf = (f: FlowRow) => (keptGroups.has(groupName(f)) ? groupName(f) : `${fmtId(otherGroups)} kelompok lain`);
-  const ubOf = (f: FlowRow) => (keptUbs.has(ubName(f)) ? ubName(f) : `${fmtId(otherUbs)} usaha besar lain`);
-  const groups = [...new Set(flows.map(groupOf))];
-  const ubs = [...new Set(flows.map(ubOf))];
-  // Node names must differ across the two sides: a UB is never named like a partner group, but keep them apart.
-  const nodes = [
-    ...groups.map((name) => ({ name, itemStyle: { color: PALETTE[1] } })),
-    ...ubs.map((name) => ({ name: groups.includes(name) ? `${name} (UB)` : name, itemStyle: { color: PALETTE[0] } })),
-  ];
-  const weights = new Map<string, number>();
-  for (const f of flows) {
-    const key = `${groups.indexOf(groupOf(f))}>${groups.length + ubs.indexOf(ubOf(f))}`;
-    weights.set(key, (weights.get(key) ?? 0) + flowWeight(f));
-  }
-  const links = [...weights]
-    .map(([key, value]) => {
-      const [source, target] = key.split('>').map(Number) as [number, number];
-      return { source, target, value };
-    })
-    .filter((l) => l.value > 0);
-  // Labels outside the nodes (groups on the left, UBs on the right), at least a label's height apart.
-  const width = 740;
-  const height = Math.max(180, Math.max(groups.length, ubs.length) * 16 + 200);
-  const option = {
-    series: [
-      {
-        type: 'sankey',
-        left: 200,
-        right: 200,
-        top: 12,
-        bottom: 12,
-        nodeWidth: 12,
-        nodeGap: 16,
-        layoutIterations: 32,
-        draggable: false,
-        data: nodes.map((n, i) => ({
-          ...n,
-          label: { position: i < groups.length ? 'left' : 'right' },
-        })),
-        links,
-        lineStyle: { color: 'gradient', opacity: 0.35, curveness: 0.5 },
-        label: { color: INK, fontFamily: FONT, fontSize: 11, width: 190, overflow: 'truncate', ellipsis: '…' },
-      },
-    ],
-  };
-  const aria = `Diagram aliran: ${title}. ${flows
-    .slice(0, 12)
-    .map((f) => `${groupName(f)} ke ${ubName(f)}: ${fmtDecimal(flowWeight(f), 3)} ${unit}`)
-    .join('; ')}${flows.length > 12 ? `; dan ${fmtId(flows.length - 12)} lainnya` : ''}`;
-  return renderSvg(option, width, height, aria);
+/** A sankey from partner groups (left) to the large businesses they supply (right), in one unit. */
+function supplyFlowChart(title: string, flows: readonly FlowRow[], unit: string): string {
+  return flowChart({
+    title,
+    unit,
+    flows: flows.map((f) => ({ from: groupName(f), to: ubName(f), value: flowWeight(f) })),
+    otherFrom: 'kelompok lain',
+    otherTo: 'usaha besar lain',
+  });
 }

@@ -24,15 +24,24 @@ export class ChromiumMissingError extends Error {
 }
 
 export interface PdfOptions {
-  /** Chromium's executable (default: CHROMIUM_PATH, else /usr/bin/chromium). */
+  /** Chromium's executable (config.report.chromiumPath; default /usr/bin/chromium). */
   executablePath?: string;
   /** Small text at the left of every footer (the report's title and period). */
   footerText?: string;
 }
 
+/** PDFs print one at a time per process: each starts a Chromium, and a burst of requests must not start many. */
+let printing: Promise<unknown> = Promise.resolve();
+
 /** Prints `html` to an A4 PDF with page numbers; returns the PDF's bytes. */
-export async function renderReportPdf(html: string, opts: PdfOptions = {}): Promise<Buffer> {
-  const executablePath = opts.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export function renderReportPdf(html: string, opts: PdfOptions = {}): Promise<Buffer> {
+  const run = printing.then(() => printPdf(html, opts));
+  printing = run.catch(() => undefined);
+  return run;
+}
+
+async function printPdf(html: string, opts: PdfOptions): Promise<Buffer> {
+  const executablePath = opts.executablePath ?? '/usr/bin/chromium';
   if (!existsSync(executablePath)) throw new ChromiumMissingError(executablePath);
   let browser: Awaited<ReturnType<typeof chromium.launch>>;
   try {

@@ -21,7 +21,9 @@ import { findingPages } from './pages/findings.js';
 import { homePage } from './pages/home.js';
 import { importPages } from './pages/imports.js';
 import { loginPages } from './pages/login.js';
+import { matchmakingPages } from './pages/matchmaking.js';
 import { partnershipPages } from './pages/partnerships.js';
+import { reportPages } from './pages/report.js';
 import { syncPages } from './pages/syncs.js';
 import { userPages } from './pages/users.js';
 import { resolveViewer, type SessionSettings } from './session.js';
@@ -179,6 +181,8 @@ export async function registerConsole(app: FastifyInstance, deps: ConsoleDeps): 
     await partnershipPages(scope, deps);
     await businessPages(scope, deps);
     await findingPages(scope, deps);
+    await reportPages(scope, deps);
+    await matchmakingPages(scope, deps);
     await syncPages(scope, deps);
     await importPages(scope, deps);
     await userPages(scope, deps);

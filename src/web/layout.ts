@@ -1,5 +1,5 @@
 /** The console's page shell: header with the menu the user's role may use, flash messages, main content, footer. */
-import { loadReference } from '../reference.js';
+import { regionName } from '../reference.js';
 import type { Role, WebUser } from '../store/users.js';
 import { type HtmlValue, html, type SafeHtml } from './html.js';
 import { roleAllows } from './session.js';
@@ -28,6 +28,8 @@ export const NAV: readonly NavItem[] = [
   { key: 'kemitraan', href: '/kemitraan', label: 'Kemitraan', role: 'viewer' },
   { key: 'pelaku', href: '/pelaku-usaha', label: 'Pelaku usaha', role: 'viewer' },
   { key: 'temuan', href: '/temuan', label: 'Temuan', role: 'viewer' },
+  { key: 'laporan', href: '/laporan', label: 'Laporan', role: 'viewer' },
+  { key: 'peluang', href: '/peluang-kemitraan', label: 'Peluang kemitraan', role: 'viewer' },
   { key: 'sinkronisasi', href: '/sinkronisasi', label: 'Sinkronisasi', role: 'admin' },
   { key: 'impor', href: '/impor', label: 'Impor', role: 'admin' },
   { key: 'pengguna', href: '/pengguna', label: 'Pengguna', role: 'admin' },
@@ -39,12 +41,6 @@ export const ROLE_LABELS: Readonly<Record<Role, string>> = {
   verifier: 'Verifikator',
   admin: 'Admin',
 };
-
-/** "Kabupaten Rembang" for 3317, "Jawa Tengah" for 33: the office's region as people name it. */
-export function regionName(kdDaerah: string): string {
-  const ref = loadReference();
-  return (kdDaerah.length === 2 ? ref.provinces[kdDaerah] : ref.kabupaten[kdDaerah]) ?? kdDaerah;
-}
 
 export interface LayoutInput {
   title: string;

@@ -138,21 +138,20 @@ describe('oss-sync report --format pdf', () => {
     await expect(renderReportPdf('<p>x</p>', { executablePath: '/nonexistent/chromium' })).rejects.toThrow(
       'PDF needs Chromium: apt-get install chromium, or set CHROMIUM_PATH',
     );
-    const before = process.env.CHROMIUM_PATH;
-    process.env.CHROMIUM_PATH = '/nonexistent/chromium';
-    try {
-      const { out, io } = capture();
-      const exit = await reportCommand(
-        { db: t.db, config: (await makeDeps(t, sim.url)).config, log: silentLog, now: () => GENERATED },
-        ['--format', 'pdf', '--output', join(dir, 'none.pdf')],
-        io,
-      );
-      expect(exit).toBe(1);
-      expect(out.stderr).toContain('oss-sync report: galat: PDF perlu Chromium');
-      expect(out.stderr).toContain('PDF needs Chromium: apt-get install chromium, or set CHROMIUM_PATH');
-    } finally {
-      if (before === undefined) delete process.env.CHROMIUM_PATH;
-      else process.env.CHROMIUM_PATH = before;
-    }
+    const config = (await makeDeps(t, sim.url)).config;
+    const { out, io } = capture();
+    const exit = await reportCommand(
+      {
+        db: t.db,
+        config: { ...config, report: { chromiumPath: '/nonexistent/chromium' } },
+        log: silentLog,
+        now: () => GENERATED,
+      },
+      ['--format', 'pdf', '--output', join(dir, 'none.pdf')],
+      io,
+    );
+    expect(exit).toBe(1);
+    expect(out.stderr).toContain('oss-sync report: galat: PDF perlu Chromium');
+    expect(out.stderr).toContain('PDF needs Chromium: apt-get install chromium, or set CHROMIUM_PATH');
   });
 });

@@ -6,11 +6,13 @@ import { projectRoot } from '../../src/reference.js';
 import {
   barChart,
   donutChart,
+  flowChart,
   fmtRupiahShort,
   formatValue,
   lineChart,
   PALETTE,
   SEVERITY_COLORS,
+  scatterMap,
 } from '../../src/report/charts.js';
 
 const HOSTILE = '<script>alert("x")</script>';
@@ -54,6 +56,9 @@ function markup(svg: string): { elements: Set<string>; attributes: Set<string> }
 /** What a chart may contain: drawing elements only. */
 const DRAWING = new Set(['svg', 'title', 'rect', 'path', 'text', 'tspan', 'g', 'defs', 'clipPath', 'circle', 'line']);
 
+/** What a map or a flow diagram may contain besides: the gradient of the flows. */
+const DRAWING_WITH_GRADIENTS = new Set([...DRAWING, 'linearGradient', 'stop']);
+
 const ariaLabel = (svg: string) => /^<svg role="img" aria-label="([^"]*)"/.exec(svg)?.[1];
 
 const CHARTS = {
@@ -90,7 +95,48 @@ const CHARTS = {
         { name, value: 7 },
       ],
     }),
+  map: (label: string, name = 'Lokasi proyek UB') =>
+    scatterMap({
+      title: `Peta ${label}`,
+      bounds: REMBANG,
+      layers: [
+        {
+          name: 'Kemitraan per kecamatan',
+          color: 'rgba(130, 80, 223, 0.3)',
+          labelled: true,
+          points: [
+            { lat: -6.7, lng: 111.33, n: 12, label: `${label} (12)` },
+            { lat: -6.7, lng: 111.44, n: 3, label: 'Lasem (3)' },
+          ],
+        },
+        { name, color: PALETTE[0]!, symbol: 'rect', points: [{ lat: -6.72, lng: 111.35, n: 2 }] },
+      ],
+    }),
+  flow: (label: string, name = 'PT Semen Kendeng') =>
+    flowChart({
+      title: `Aliran ${label}`,
+      unit: 'ton',
+      flows: [
+        { from: label, to: name, value: 12.5 },
+        { from: 'Nelayan Kec. Sarang', to: 'PT Mina Pantura', value: 40 },
+      ],
+    }),
 } as const;
+
+/** The frame of Kabupaten Rembang's maps. */
+const REMBANG = { latMin: -7.05, latMax: -6.55, lngMin: 111.0, lngMax: 111.8 };
+
+/** The points a map draws: its symbols are placed by a transform matrix (legend symbols are translated). */
+const mapPoints = (svg: string, fill: string) =>
+  [...svg.matchAll(/<path d="[^"]*" transform="matrix\(([\d.]+),0,0,[\d.]+,([\d.]+),([\d.]+)\)" fill="([^"]+)"/g)]
+    .filter((m) => m[4] === fill)
+    .map((m) => ({ scale: Number(m[1]), x: Number(m[2]), y: Number(m[3]) }));
+
+/** The tick labels of an axis ("111,2°") with where they are drawn. */
+const ticks = (svg: string, suffix: string) =>
+  [...svg.matchAll(/transform="translate\(([\d.]+) ([\d.]+)\)" fill="[^"]+">(-?[\d.,]+)°<\/text>/g)]
+    .filter((m) => m[3]!.startsWith(suffix))
+    .map((m) => ({ x: Number(m[1]), y: Number(m[2]), v: Number(m[3]!.replace(/\./g, '').replace(',', '.')) }));
 
 describe('chart SVG', () => {
   it.each(Object.keys(CHARTS) as Array<keyof typeof CHARTS>)(
@@ -98,17 +144,19 @@ describe('chart SVG', () => {
     (kind) => {
       const svg = CHARTS[kind](HOSTILE, HOSTILE_NAME);
       const { elements, attributes } = markup(svg);
-      expect([...elements].filter((e) => !DRAWING.has(e))).toEqual([]);
+      expect([...elements].filter((e) => !DRAWING_WITH_GRADIENTS.has(e))).toEqual([]);
+      if (kind !== 'flow') expect([...elements].filter((e) => !DRAWING.has(e))).toEqual([]);
       expect([...attributes].filter((a) => a.startsWith('on'))).toEqual([]);
       expect(svg).not.toMatch(/<script|<img/i);
       // The description names the label, escaped once (a browser shows it as typed).
       expect(ariaLabel(svg)).toContain('&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;');
       expect(svg).toContain(`<title>${ariaLabel(svg)}</title>`);
-      if (kind !== 'horizontal') expect(svg).toContain('&lt;script&gt;');
-      // Drawn text reads exactly as typed (the horizontal chart truncates long labels with an ellipsis).
+      if (kind !== 'horizontal' && kind !== 'flow') expect(svg).toContain('&lt;script&gt;');
+      // Drawn text reads exactly as typed (the horizontal chart and the flow diagram truncate long labels with an
+      // ellipsis).
       const drawn = texts(svg).join('\n');
-      if (kind === 'bar' || kind === 'line') expect(drawn).toContain(HOSTILE);
-      if (kind === 'horizontal' || kind === 'donut' || kind === 'line') expect(drawn).toContain('<img src=x');
+      if (kind === 'bar' || kind === 'line' || kind === 'map') expect(drawn).toContain(HOSTILE);
+      if (kind !== 'bar') expect(drawn).toContain('<img src=x');
     },
   );
 
@@ -116,8 +164,10 @@ describe('chart SVG', () => {
     '%s: is one accessible image without styles, classes or instance ids',
     (kind) => {
       const svg = CHARTS[kind]('Rembang');
-      expect(svg).toMatch(/^<svg role="img" aria-label="Diagram (batang|garis|donat): [^"]+" [^>]*viewBox="[^"]+">/);
-      expect(svg).toMatch(/<title>Diagram (batang|garis|donat): /);
+      expect(svg).toMatch(
+        /^<svg role="img" aria-label="(Diagram (batang|garis|donat|aliran)|Peta titik): [^"]+" [^>]*viewBox="[^"]+">/,
+      );
+      expect(svg).toMatch(/<title>(Diagram (batang|garis|donat|aliran)|Peta titik): /);
       expect(svg).not.toContain('<style');
       expect(svg).not.toMatch(/class="zr\d/);
       expect(svg).not.toMatch(/\bzr\d+-/);
@@ -283,5 +333,183 @@ describe('chart SVG', () => {
       donutChart({ title: 'c', slices: [{ name: 'x', value: 1 }] }),
     ].map((x) => createHash('sha256').update(x).digest('hex'));
     expect(child.stdout.trim()).toBe(here.join(' '));
+  });
+});
+
+describe('the unit of a measured chart', () => {
+  it('is the value axis name, written once: the tick labels of a horizontal axis carry only numbers', () => {
+    const svg = barChart({
+      title: 'Volume per komoditas',
+      categories: ['Ikan tongkol', 'Garam krosok', 'Ikan teri kering'],
+      series: [
+        { name: 'Disepakati', values: [1500.25, 3200, 870] },
+        { name: 'Realisasi', values: [1200, 2900.5, 120] },
+      ],
+      unit: 'ton',
+      horizontal: true,
+      width: 520,
+    });
+    const drawn = texts(svg);
+    expect(drawn.filter((t) => t === 'ton')).toHaveLength(1);
+    // The axis: 0, 500, 1.000 … without the unit; the bars' own labels keep it.
+    expect(drawn).toEqual(expect.arrayContaining(['0', '1.000', '3.000']));
+    expect(drawn.filter((t) => /^[\d.]+ ton$/.test(t) && !/,/.test(t)).sort()).toEqual(
+      ['1.200 ton', '120 ton', '3.200 ton', '870 ton'].sort(),
+    );
+    expect(drawn).toEqual(expect.arrayContaining(['1.500,3 ton', '2.900,5 ton']));
+    expect(ariaLabel(svg)).toContain('Ikan tongkol: Disepakati 1.500,25 ton, Realisasi 1.200 ton');
+  });
+
+  it('is the axis name of a line chart too; rupiah and counts keep their own labels', () => {
+    const svg = lineChart({
+      title: 'Volume realisasi',
+      categories: ['2026 T1', '2026 T2'],
+      series: [{ name: 'Ikan', values: [1200, 3000] }],
+      unit: 'kg',
+    });
+    expect(texts(svg).filter((t) => t === 'kg')).toHaveLength(1);
+    expect(
+      texts(svg)
+        .filter((t) => / kg$/.test(t))
+        .sort(),
+    ).toEqual(['1.200 kg', '3.000 kg']);
+  });
+});
+
+describe('scatterMap', () => {
+  it('draws every point of every layer inside the frame, sized by the square root of its count', () => {
+    const svg = scatterMap({
+      title: 'Lokasi',
+      bounds: REMBANG,
+      layers: [
+        {
+          name: 'Lokasi proyek UB',
+          color: PALETTE[0]!,
+          symbol: 'rect',
+          size: { min: 6, scale: 2 },
+          points: [
+            { lat: -6.7, lng: 111.3, n: 1 },
+            { lat: -6.9, lng: 111.6, n: 16 },
+          ],
+        },
+        {
+          name: 'Lokasi proyek UMKM mitra',
+          color: PALETTE[1]!,
+          points: [
+            { lat: -6.6, lng: 111.1, n: 4 },
+            { lat: -6.65, lng: 111.2, n: 1 },
+            { lat: -7.0, lng: 111.7, n: 9 },
+          ],
+        },
+      ],
+    });
+    const ub = mapPoints(svg, PALETTE[0]!);
+    expect(ub).toHaveLength(2);
+    // symbolSize min + √n × scale: 8 and 14 px (the path is a 2 × 2 square, scaled by half the size).
+    expect(ub.map((p) => p.scale * 2)).toEqual([8, 14]);
+    expect(mapPoints(svg, PALETTE[1]!)).toHaveLength(3);
+    // West is left, north is up: the point at 111,3° −6,7° lies left of and above the one at 111,6° −6,9°.
+    expect(ub[0]!.x).toBeLessThan(ub[1]!.x);
+    expect(ub[0]!.y).toBeLessThan(ub[1]!.y);
+    expect(texts(svg)).toEqual(expect.arrayContaining(['Lokasi proyek UB', 'Lokasi proyek UMKM mitra', '111,4°']));
+    expect(ariaLabel(svg)).toBe('Peta titik: Lokasi. Lokasi proyek UB: 17; Lokasi proyek UMKM mitra: 14');
+  });
+
+  it("draws a degree of latitude as long as a degree of longitude at the frame's latitude (÷ cos φ)", () => {
+    const svg = CHARTS.map('Rembang');
+    const lat = ticks(svg, '-');
+    const lng = ticks(svg, '11');
+    expect(lat.length).toBeGreaterThan(3);
+    expect(lng.length).toBeGreaterThan(3);
+    const pxPerLat = Math.abs(lat.at(-1)!.y - lat[0]!.y) / Math.abs(lat.at(-1)!.v - lat[0]!.v);
+    const pxPerLng = Math.abs(lng.at(-1)!.x - lng[0]!.x) / Math.abs(lng.at(-1)!.v - lng[0]!.v);
+    expect(pxPerLat / pxPerLng).toBeCloseTo(1 / Math.cos((6.8 * Math.PI) / 180), 2);
+  });
+
+  it("labels the points of a labelled layer, and the description can be the caller's", () => {
+    const svg = CHARTS.map('Rembang');
+    expect(texts(svg)).toEqual(expect.arrayContaining(['Rembang (12)', 'Lasem (3)']));
+    expect(ariaLabel(svg)).toBe(
+      'Peta titik: Peta Rembang. Kemitraan per kecamatan: Rembang (12), Lasem (3); Lokasi proyek UB: 2',
+    );
+    const described = scatterMap({
+      title: 'Peta',
+      bounds: REMBANG,
+      layers: [],
+      description: '3 lokasi proyek UB & 4 lokasi <UMKM>',
+    });
+    expect(ariaLabel(described)).toBe('Peta titik: 3 lokasi proyek UB &amp; 4 lokasi &lt;UMKM&gt;');
+  });
+
+  it('gives the same bytes for the same input, and other ids for another map', () => {
+    const a = CHARTS.map('Rembang');
+    expect(CHARTS.map('Rembang')).toBe(a);
+    const b = CHARTS.map('Lasem');
+    const ids = (svg: string) => [...svg.matchAll(/id="([^"]+)"/g)].map((m) => m[1]);
+    for (const id of ids(a)) expect(ids(b)).not.toContain(id);
+  });
+});
+
+describe('flowChart', () => {
+  const flows = [
+    { from: 'Nelayan Kec. Sarang', to: 'PT Mina Pantura', value: 40 },
+    { from: 'Nelayan Kec. Sarang', to: 'PT Mina Pantura', value: 10 },
+    { from: 'Petambak garam Kec. Kaliori', to: 'PT Garam Lasem', value: 25.5 },
+    { from: 'Nelayan Kec. Kragan', to: 'PT Mina Pantura', value: 0 },
+  ];
+
+  it('draws a node per source and target, labelled on their side, and describes every flow with its unit', () => {
+    const svg = flowChart({ title: 'Aliran pasokan (ton)', unit: 'ton', flows });
+    const drawn = texts(svg);
+    expect(drawn).toEqual(
+      expect.arrayContaining([
+        'Nelayan Kec. Sarang',
+        'Petambak garam Kec. Kaliori',
+        'PT Mina Pantura',
+        'PT Garam Lasem',
+      ]),
+    );
+    expect(svg).toMatch(/text-anchor="end"[^>]*>Nelayan Kec\. Sarang</);
+    expect(svg).toMatch(/text-anchor="start"[^>]*>PT Mina Pantura</);
+    // Nodes in the source colour on the left, the target colour on the right.
+    expect(svg.match(new RegExp(`fill="${PALETTE[1]}"`, 'g'))?.length).toBeGreaterThanOrEqual(2);
+    expect(svg.match(new RegExp(`fill="${PALETTE[0]}"`, 'g'))?.length).toBeGreaterThanOrEqual(2);
+    // Two links (the pair's flows added; a flow of 0 not drawn), both filled with the gradient.
+    expect(svg.match(/fill="url\(#ch[0-9a-f]+-g\d+\)"/g)).toHaveLength(2);
+    expect(ariaLabel(svg)).toBe(
+      'Diagram aliran: Aliran pasokan (ton). Nelayan Kec. Sarang ke PT Mina Pantura: 40 ton; Nelayan Kec. Sarang ke ' +
+        'PT Mina Pantura: 10 ton; Petambak garam Kec. Kaliori ke PT Garam Lasem: 25,5 ton; Nelayan Kec. Kragan ke ' +
+        'PT Mina Pantura: 0 ton',
+    );
+  });
+
+  it('merges the smallest sources and targets beyond maxNodes into one node each', () => {
+    const many = Array.from({ length: 8 }, (_, i) => ({
+      from: `Nelayan Kec. ${String.fromCharCode(65 + i)}`,
+      to: `PT ${String.fromCharCode(65 + i)}`,
+      value: 100 - i,
+    }));
+    const svg = flowChart({
+      title: 'Aliran',
+      unit: 'ton',
+      flows: many,
+      maxNodes: 5,
+      otherFrom: 'kelompok lain',
+      otherTo: 'usaha besar lain',
+    });
+    const drawn = texts(svg);
+    expect(drawn).toEqual(expect.arrayContaining(['Nelayan Kec. E', '3 kelompok lain', 'PT E', '3 usaha besar lain']));
+    expect(drawn).not.toContain('Nelayan Kec. F');
+    expect(drawn).not.toContain('PT H');
+    // Merging one node into "1 … lain" saves nothing: six nodes stay six.
+    const six = texts(flowChart({ title: 'Aliran', unit: 'ton', flows: many.slice(0, 6), maxNodes: 5 }));
+    expect(six).toContain('Nelayan Kec. F');
+    expect(six.some((t) => t.includes('lainnya'))).toBe(false);
+  });
+
+  it('keeps a target apart from a source of the same name', () => {
+    const svg = flowChart({ title: 'Aliran', unit: 'unit', flows: [{ from: 'Koperasi', to: 'Koperasi', value: 3 }] });
+    expect(texts(svg)).toEqual(expect.arrayContaining(['Koperasi', 'Koperasi (tujuan)']));
+    expect(svg.match(/fill="url\(/g)).toHaveLength(1);
   });
 });

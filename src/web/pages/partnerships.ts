@@ -41,12 +41,8 @@ import {
   withQuery,
 } from '../components.js';
 import { type ConsoleDeps, requireRole, sendPage } from '../context.js';
-import { codeLabel, dateText, externalLink, kbliText, kecamatanName, nibLink, quarterText, ROMAN } from '../present.js';
-
-// Still imported from here by pages written before present.ts; new code imports it from ../present.js.
-export { nibLink } from '../present.js';
-
 import { type HtmlValue, html, type SafeHtml, trustedSvg } from '../html.js';
+import { codeLabel, dateText, externalLink, kbliText, kecamatanName, nibLink, quarterText, ROMAN } from '../present.js';
 
 export const PAGE_SIZE = 50;
 /** Deepest page a list serves (100,000 rows at 50 a page); a larger number shows this one. */
