@@ -203,7 +203,8 @@ function tableHtml(t: ReportTable): SafeHtml {
   const rows: HtmlValue[][] = shown.map(cells);
   // The total's label in bold; its figures plain (a bold Rupiah amount is wider than a phone's card allows).
   if (t.total && t.rows.length) rows.push(cells(t.total).map((v, i) => (i === 0 ? html`<strong>${v}</strong>` : v)));
-  return html`${dataTable({ columns, rows, empty: 'Tidak ada data untuk periode ini.' })}
+  // A wide table scrolls inside its own region (focusable, so a keyboard can scroll it too), never the page.
+  return html`<div class="scroll-x" tabindex="0" role="region" aria-label="Tabel: ${t.title}">${dataTable({ columns, rows, empty: 'Tidak ada data untuk periode ini.' })}</div>
 ${
   t.rows.length > shown.length
     ? html`<p class="hint">Ditampilkan ${fmtId(shown.length)} dari ${fmtId(t.rows.length)} baris; semua baris ada di
