@@ -17,96 +17,20 @@ import { tryRunLock } from '../../src/store/runs.js';
 import { verifyPassword } from '../../src/web/passwords.js';
 import { type ConsoleWorld, startConsoleWorld } from '../helpers/browser.js';
 import { cli } from '../helpers/cli.js';
+import { ConsoleClient, signIn, signInUsers } from '../helpers/consoleClient.js';
 import type { TestDatabase } from '../helpers/db.js';
 import type { ServeProcess } from '../helpers/serveEntry.js';
 import { rowVersions } from '../helpers/sync.js';
 
-/** A browser without JavaScript: a cookie jar, forms posted as a browser posts them, no redirects followed. */
-class Client {
-  private readonly cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
-
-  async request(path: string, init: RequestInit = {}) {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(this.base + path, { ...init, headers, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const pair = c.split(';')[0]!;
-      const name = pair.slice(0, pair.indexOf('='));
-      const value = pair.slice(pair.indexOf('=') + 1);
-      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    const body = await res.text();
-    return { status: res.status, location: res.headers.get('location'), html: body, text: textOf(body) };
-  }
-
-  get(path: string) {
-    return this.request(path);
-  }
-
-  /**
-   * A CSRF token of this browser, read from a page's form; the sign-out form of every page has one, so a user of any
-   * role finds one on /sinkronisasi (their refusal page included).
-   */
-  async token(from = '/sinkronisasi'): Promise<string> {
-    const page = await this.get(from);
-    const m = /name="_csrf" value="([^"]+)"/.exec(page.html);
-    if (!m) throw new Error(`no CSRF field on ${from} (${page.status})`);
-    return m[1]!;
-  }
-
-  async post(path: string, fields: Record<string, string | string[]>, opts: { token?: string | null } = {}) {
-    const body = new URLSearchParams();
-    const token = opts.token === undefined ? await this.token() : opts.token;
-    if (token !== null) body.append('_csrf', token);
-    for (const [k, v] of Object.entries(fields)) for (const x of Array.isArray(v) ? v : [v]) body.append(k, x);
-    return this.request(path, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-  }
-
-  /** The upload form as a browser sends it: multipart, the token in the form's action URL. */
-  async upload(name: string, content: Buffer, fields: Record<string, string> = {}) {
-    const token = await this.token('/impor');
-    const form = new FormData();
-    for (const [k, v] of Object.entries(fields)) form.append(k, v);
-    form.append('berkas', new Blob([new Uint8Array(content)]), name);
-    return this.request(`/impor?_csrf=${encodeURIComponent(token)}`, { method: 'POST', body: form });
-  }
-}
-
-/** The text a person reads: tags dropped, entities decoded, white space collapsed. */
-function textOf(html: string): string {
-  return html
-    .replace(/<script[\s\S]*?<\/script>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-async function signIn(base: string, username: string, password: string): Promise<Client> {
-  const c = new Client(base);
-  const form = await c.get('/masuk');
-  const token = /name="_csrf" value="([^"]+)"/.exec(form.html)![1]!;
-  const res = await c.post('/masuk', { username, password, next: '/' }, { token });
-  expect(res.status, res.text).toBe(303);
-  return c;
-}
+/** post() reads its CSRF token from Sinkronisasi (a refusal page has the sign-out form too). */
+const ADMIN_PAGES = { tokenFrom: '/sinkronisasi' };
 
 const TZ = 'Asia/Jakarta';
 let world: ConsoleWorld;
 let t: TestDatabase;
-let admin: Client;
-let vera: Client;
-let budi: Client;
+let admin: ConsoleClient;
+let vera: ConsoleClient;
+let budi: ConsoleClient;
 let exportsDir: string;
 
 const runCount = async () => Number((await world.db('sync_runs').count({ n: '*' }).first())?.n);
@@ -114,9 +38,7 @@ const runCount = async () => Number((await world.db('sync_runs').count({ n: '*' 
 beforeAll(async () => {
   world = await startConsoleWorld('admin');
   t = { url: world.env.DATABASE_URL!, db: world.db, drop: async () => undefined };
-  admin = await signIn(world.url, 'admin', world.users.admin.password);
-  vera = await signIn(world.url, 'vera', world.users.vera.password);
-  budi = await signIn(world.url, 'budi', world.users.budi.password);
+  ({ admin, vera, budi } = await signInUsers(world, ['admin', 'vera', 'budi'], ADMIN_PAGES));
   exportsDir = await mkdtemp(join(tmpdir(), 'oss-sync-admin-exports-'));
   // The sandbox world as OSS dashboard exports (the simulator writes them, on the world's own anchor).
   const written = await cli(['simulate', '--write-exports', exportsDir], world.env);
@@ -159,7 +81,7 @@ describe('roles', () => {
   );
 
   it('sends someone not signed in to the login page, and refuses a post without the CSRF token', async () => {
-    const anon = new Client(world.url);
+    const anon = new ConsoleClient(world.url);
     const res = await anon.get('/sinkronisasi');
     expect(res.status).toBe(303);
     expect(res.location).toBe('/masuk?next=%2Fsinkronisasi');
@@ -253,7 +175,7 @@ describe('Sinkronisasi', () => {
   describe('the trigger', () => {
     let sim: RunningSimulator;
     let slow: ServeProcess;
-    let client: Client;
+    let client: ConsoleClient;
 
     beforeAll(async () => {
       // The sandbox world in this process (same seed, size and anchor), so a test can slow its answers down.
@@ -267,7 +189,7 @@ describe('Sinkronisasi', () => {
         faults: { quota: null },
       });
       slow = await world.serve({ OSS_BASE_URL: sim.url, OSS_USER_KEY: 'sandbox-key', OSS_RATE_LIMIT_RPS: '1000' });
-      client = await signIn(slow.url, 'admin', world.users.admin.password);
+      client = await signIn(slow.url, 'admin', world.users.admin.password, ADMIN_PAGES);
     });
     afterAll(async () => {
       sim.control.setFaults({ latencyMs: 0 });
@@ -418,7 +340,7 @@ describe('Impor', () => {
   it('refuses a file over the upload limit, and a snapshot date that is no date', async () => {
     const small = await world.serve({ WEB_UPLOAD_MAX_BYTES: '4096' });
     try {
-      const c = await signIn(small.url, 'admin', world.users.admin.password);
+      const c = await signIn(small.url, 'admin', world.users.admin.password, ADMIN_PAGES);
       const runs = await runCount();
       const big = await c.upload('DP Proyek.csv', readFileSync(join(exportsDir, 'DP Proyek.csv')));
       expect(big.status).toBe(413);
@@ -482,7 +404,7 @@ describe('Pengguna', () => {
   });
 
   it('changes a role, disables (ending the sessions) and enables, and sets a password; each change is audited', async () => {
-    const sari = await signIn(world.url, 'sari', 'sandi-sari-2026');
+    const sari = await signIn(world.url, 'sari', 'sandi-sari-2026', ADMIN_PAGES);
     // Signed in: a verifier is refused an admin page (someone signed out would be sent to the login page).
     expect((await sari.get('/sinkronisasi')).status).toBe(403);
 
@@ -509,7 +431,7 @@ describe('Pengguna', () => {
     expect((await admin.post('/pengguna/sari/sandi', { password: 'sandi-baru-sari-99' })).status).toBe(303);
     const row = await world.db('web_users').where({ username: 'sari' }).first();
     expect(await verifyPassword('sandi-baru-sari-99', row.password_hash)).toBe(true);
-    await signIn(world.url, 'sari', 'sandi-baru-sari-99');
+    await signIn(world.url, 'sari', 'sandi-baru-sari-99', ADMIN_PAGES);
 
     const actions = await world.db('web_audit').where({ target: 'sari' }).orderBy('id').pluck('action');
     expect(actions).toEqual(['user.add', 'user.role', 'user.disable', 'user.enable', 'user.passwd']);

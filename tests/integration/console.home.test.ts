@@ -13,58 +13,14 @@ import { humanTime } from '../../src/domain/wib.js';
 import { fmtRupiahShort } from '../../src/report/charts.js';
 import { SEVERITY_LABELS } from '../../src/verification/summary.js';
 import { type ConsoleWorld, startConsoleWorld } from '../helpers/browser.js';
+import { ConsoleClient, textOf as pageText, signInUsers } from '../helpers/consoleClient.js';
 
 const TZ = 'Asia/Jakarta';
 const ACTIVE = ['open', 'in_review', 'confirmed'];
 const ROMAN = ['I', 'II', 'III', 'IV'];
 
-/** A browser without JavaScript: a cookie jar, no redirects followed. */
-class Client {
-  private readonly cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
-
-  async request(path: string, init: RequestInit = {}) {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(this.base + path, { ...init, headers, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const pair = c.split(';')[0]!;
-      const name = pair.slice(0, pair.indexOf('='));
-      const value = pair.slice(pair.indexOf('=') + 1);
-      if (value === '' || /max-age=0/i.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    return { status: res.status, location: res.headers.get('location'), headers: res.headers, html: await res.text() };
-  }
-
-  static async signIn(base: string, username: string, password: string): Promise<Client> {
-    const c = new Client(base);
-    const form = await c.request('/masuk');
-    const token = /name="_csrf" value="([^"]+)"/.exec(form.html)![1]!;
-    const res = await c.request('/masuk', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: token, username, password, next: '/' }),
-    });
-    expect(res.status).toBe(303);
-    return c;
-  }
-}
-
-/** The text a person reads: tags dropped, entities decoded, white space collapsed. */
-function textOf(html: string): string {
-  return html
-    .replace(/<svg[\s\S]*?<\/svg>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .replace(/ ([;,.)])/g, '$1')
-    .trim();
-}
+/** The text a person reads, with no space before , ; . ) (a closing tag leaves one). */
+const textOf = (html: string) => pageText(html, { tightPunctuation: true });
 
 interface Tile {
   value: string;
@@ -109,13 +65,12 @@ const label = (labels: Record<string, string>, code: string | null, none: string
   code === null ? none : labels[code] ? `${code} ${labels[code]}` : code;
 
 let world: ConsoleWorld;
-let budi: Client;
-let admin: Client;
+let budi: ConsoleClient;
+let admin: ConsoleClient;
 
 beforeAll(async () => {
   world = await startConsoleWorld('home');
-  budi = await Client.signIn(world.url, 'budi', world.users.budi.password);
-  admin = await Client.signIn(world.url, 'admin', world.users.admin.password);
+  ({ budi, admin } = await signInUsers(world, ['budi', 'admin']));
 });
 afterAll(async () => {
   await world?.stop();
@@ -354,7 +309,7 @@ describe('Beranda', () => {
   });
 
   it('is for signed-in users: without a session the browser is sent to the login form', async () => {
-    const anonymous = new Client(world.url);
+    const anonymous = new ConsoleClient(world.url);
     const res = await anonymous.request('/');
     expect(res.status).toBe(303);
     expect(res.location).toBe('/masuk?next=%2F');

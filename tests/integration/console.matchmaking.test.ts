@@ -14,83 +14,8 @@ import { loadConfig } from '../../src/config.js';
 import { fmtDecimal } from '../../src/domain/format.js';
 import { loadSupplyChainMap, MATCHMAKING_HEADERS } from '../../src/report/matchmaking.js';
 import { type ConsoleWorld, startConsoleWorld } from '../helpers/browser.js';
+import { type ConsoleClient, signInUsers, textOf } from '../helpers/consoleClient.js';
 import { silentLog } from '../helpers/sync.js';
-
-/** A browser without JavaScript: a cookie jar, forms posted as a browser posts them, no redirects followed. */
-class Client {
-  private readonly cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
-
-  async request(path: string, init: RequestInit = {}) {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(this.base + path, { ...init, headers, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const pair = c.split(';')[0]!;
-      const name = pair.slice(0, pair.indexOf('='));
-      const value = pair.slice(pair.indexOf('=') + 1);
-      if (value === '' || /max-age=0|expires=thu, 01 jan 1970/i.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    const body = Buffer.from(await res.arrayBuffer());
-    const html = body.toString('utf8');
-    return {
-      status: res.status,
-      headers: res.headers,
-      location: res.headers.get('location'),
-      body,
-      html,
-      text: textOf(html),
-    };
-  }
-
-  get(path: string) {
-    return this.request(path);
-  }
-
-  /** A CSRF token of this browser, read from a page's form (every page has the sign-out form). */
-  async token(from = '/peluang-kemitraan'): Promise<string> {
-    const page = await this.get(from);
-    const m = /name="_csrf" value="([^"]+)"/.exec(page.html);
-    if (!m) throw new Error(`no CSRF field on ${from} (${page.status})`);
-    return m[1]!;
-  }
-
-  async post(path: string, fields: Record<string, string>, opts: { token?: string | null } = {}) {
-    const body = new URLSearchParams();
-    const token = opts.token === undefined ? await this.token() : opts.token;
-    if (token !== null) body.append('_csrf', token);
-    for (const [k, v] of Object.entries(fields)) body.append(k, v);
-    return this.request(path, {
-      method: 'POST',
-      body,
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-    });
-  }
-}
-
-/** The text a person reads: tags dropped, entities decoded, white space collapsed. */
-function textOf(html: string): string {
-  return html
-    .replace(/<script[\s\S]*?<\/script>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
-
-async function signIn(base: string, username: string, password: string): Promise<Client> {
-  const c = new Client(base);
-  const form = await c.get('/masuk');
-  const token = /name="_csrf" value="([^"]+)"/.exec(form.html)![1]!;
-  const res = await c.post('/masuk', { username, password, next: '/' }, { token });
-  expect(res.status, res.text).toBe(303);
-  return c;
-}
 
 // ---------------------------------------------------------------------------------------------------------------
 // The planted world (the approach of tests/integration/matchmaking.test.ts): businesses with one project per KBLI.
@@ -165,9 +90,9 @@ let noCoords: Planted;
 let hostile: Planted;
 const leftOut: Planted[] = [];
 
-let admin: Client;
-let vera: Client;
-let budi: Client;
+let admin: ConsoleClient;
+let vera: ConsoleClient;
+let budi: ConsoleClient;
 let rt: Parameters<typeof matchmakingCommand>[0];
 
 async function cliRun(...words: string[]) {
@@ -199,7 +124,7 @@ async function cliRows(...words: string[]): Promise<string[][]> {
 }
 
 /** The page's list as [NIB UB, No, NIB UMKM] rows, in page order, through every page. */
-async function pageRows(c: Client, query: string): Promise<string[][]> {
+async function pageRows(c: ConsoleClient, query: string): Promise<string[][]> {
   const out: string[][] = [];
   let path: string | null = `/peluang-kemitraan${query}`;
   while (path) {
@@ -219,7 +144,11 @@ async function pageRows(c: Client, query: string): Promise<string[][]> {
 }
 
 /** One UMKM's row of a UB's list (its markup), on whichever page it is. */
-async function findRow(c: Client, ubNib: string, nib: string): Promise<{ html: string; text: string; page: number }> {
+async function findRow(
+  c: ConsoleClient,
+  ubNib: string,
+  nib: string,
+): Promise<{ html: string; text: string; page: number }> {
   for (let page = 1; page < 20; page++) {
     const res = await c.get(`/peluang-kemitraan?ub=${ubNib}&halaman=${page}`);
     const at = res.html.indexOf(`href="/pelaku-usaha/${nib}"`);
@@ -304,9 +233,7 @@ beforeAll(async () => {
     status_changed_at: now,
   });
 
-  admin = await signIn(world.url, 'admin', world.users.admin.password);
-  vera = await signIn(world.url, 'vera', world.users.vera.password);
-  budi = await signIn(world.url, 'budi', world.users.budi.password);
+  ({ admin, vera, budi } = await signInUsers(world, ['admin', 'vera', 'budi'], { tokenFrom: '/peluang-kemitraan' }));
 });
 afterAll(async () => {
   await world?.stop();
@@ -496,7 +423,7 @@ describe('the invitation list', () => {
       /^attachment; filename="peluang-kemitraan-3317-\d{8}\.xlsx"$/,
     );
     const wb = new ExcelJS.Workbook();
-    await wb.xlsx.load(res.body as unknown as ArrayBuffer);
+    await wb.xlsx.load(res.bytes as unknown as ArrayBuffer);
     expect(wb.worksheets.map((w) => w.name)).toEqual(['Peluang Kemitraan', 'Keterangan', 'Rantai Pasok']);
     const ws = wb.getWorksheet('Peluang Kemitraan')!;
     expect((ws.getRow(1).values as unknown[]).slice(1)).toEqual([...MATCHMAKING_HEADERS]);
@@ -518,7 +445,7 @@ describe('the invitation list', () => {
     // Every UB, every readiness: the same rows as the CLI's xlsx.
     const all = await budi.get('/peluang-kemitraan/undangan.xlsx');
     const book = new ExcelJS.Workbook();
-    await book.xlsx.load(all.body as unknown as ArrayBuffer);
+    await book.xlsx.load(all.bytes as unknown as ArrayBuffer);
     const sheet = book.getWorksheet('Peluang Kemitraan')!;
     const listed: string[][] = [];
     sheet.eachRow((r, i) => {

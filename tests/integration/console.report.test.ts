@@ -23,55 +23,8 @@ import {
 } from '../../src/report/partnershipReport.js';
 import { renderReportXlsx, reportTables } from '../../src/report/xlsx.js';
 import { type ConsoleWorld, startConsoleWorld } from '../helpers/browser.js';
+import { ConsoleClient, signIn, textOf } from '../helpers/consoleClient.js';
 import type { ServeProcess } from '../helpers/serveEntry.js';
-
-/** A browser without JavaScript: a cookie jar, no redirects followed. */
-class Client {
-  private readonly cookies = new Map<string, string>();
-  constructor(readonly base: string) {}
-
-  async request(path: string, init: RequestInit = {}) {
-    const headers = new Headers(init.headers);
-    if (this.cookies.size) headers.set('cookie', [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; '));
-    const res = await fetch(this.base + path, { ...init, headers, redirect: 'manual' });
-    for (const c of res.headers.getSetCookie()) {
-      const pair = c.split(';')[0]!;
-      const name = pair.slice(0, pair.indexOf('='));
-      const value = pair.slice(pair.indexOf('=') + 1);
-      if (value === '' || /max-age=0/i.test(c)) this.cookies.delete(name);
-      else this.cookies.set(name, value);
-    }
-    const bytes = Buffer.from(await res.arrayBuffer());
-    return { status: res.status, headers: res.headers, bytes, html: bytes.toString('utf8') };
-  }
-
-  static async signIn(base: string, username: string, password: string): Promise<Client> {
-    const c = new Client(base);
-    const form = await c.request('/masuk');
-    const token = /name="_csrf" value="([^"]+)"/.exec(form.html)![1]!;
-    const res = await c.request('/masuk', {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ _csrf: token, username, password, next: '/' }),
-    });
-    expect(res.status).toBe(303);
-    return c;
-  }
-}
-
-/** The text a person reads: charts and tags dropped, entities decoded, white space collapsed. */
-function textOf(html: string): string {
-  return html
-    .replace(/<svg[\s\S]*?<\/svg>/g, ' ')
-    .replace(/<[^>]+>/g, ' ')
-    .replace(/&quot;/g, '"')
-    .replace(/&#39;/g, "'")
-    .replace(/&lt;/g, '<')
-    .replace(/&gt;/g, '>')
-    .replace(/&amp;/g, '&')
-    .replace(/\s+/g, ' ')
-    .trim();
-}
 
 /** The flash messages of a page. */
 const flashes = (html: string) =>
@@ -155,7 +108,7 @@ const withoutGenerationTime = (html: string) =>
   html.replace(/<dt>Dibuat<\/dt><dd>[^<]*<\/dd>/, '<dt>Dibuat</dt><dd>…</dd>');
 
 let world: ConsoleWorld;
-let budi: Client;
+let budi: ConsoleClient;
 let rt: ReportRuntime;
 let config: Config;
 let period: ReportPeriod;
@@ -164,7 +117,7 @@ let page: string;
 
 beforeAll(async () => {
   world = await startConsoleWorld('laporan');
-  budi = await Client.signIn(world.url, 'budi', world.users.budi.password);
+  budi = await signIn(world.url, 'budi', world.users.budi.password);
   config = loadConfig(world.env);
   rt = { db: world.db, config, log: createLogger('silent'), now: () => new Date() };
   period = lastCompleteQuarter(localDateTime(new Date(), config.sync.timezone).slice(0, 10));
@@ -318,7 +271,7 @@ describe('the Laporan page', () => {
 
   it('sends a visitor who is not signed in to the login page', async () => {
     for (const path of ['/laporan', `/laporan/unduh?format=xlsx&periode=${period.key}`]) {
-      const res = await new Client(world.url).request(path);
+      const res = await new ConsoleClient(world.url).request(path);
       expect(res.status).toBe(303);
       expect(res.headers.get('location')).toBe(`/masuk?next=${encodeURIComponent(path)}`);
     }
@@ -382,7 +335,7 @@ describe('the downloads', () => {
     });
 
     it('a PDF is answered with a page that says why and offers the HTML and the xlsx (503, not 500)', async () => {
-      const c = await Client.signIn(bare.url, 'budi', world.users.budi.password);
+      const c = await signIn(bare.url, 'budi', world.users.budi.password);
       const res = await c.request(`/laporan/unduh?format=pdf&periode=${period.key}`);
       expect(res.status).toBe(503);
       expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
