@@ -13,16 +13,27 @@ import type { Knex } from 'knex';
  * definitions (pg_get_viewdef), so their columns, grants and comments stay as they are.
  */
 
-/** The views of 20261129000100 that carry the filter, each exactly once. */
-const VIEWS = ['pelaku_usaha', 'proyek', 'proyek_lokasi', 'perizinan', 'kemitraan', 'kemitraan_realisasi'];
+/** The views of 20261129000100 that carry the filter, each exactly once, with the alias of the filtered table. */
+const ALIASES: Readonly<Record<string, string>> = {
+  pelaku_usaha: 'p',
+  proyek: 'pr',
+  proyek_lokasi: 'l',
+  perizinan: 'z',
+  kemitraan: 'm',
+  kemitraan_realisasi: 'r',
+};
+const VIEWS = Object.keys(ALIASES);
 
 /** The anti-join as pg_get_viewdef prints it; the group is the alias of the filtered table. */
 const ANTI_JOIN =
   /\(NOT \(EXISTS \( SELECT 1\s+FROM (?:public\.)?sync_runs sr\s+WHERE \(\(sr\.id = (\w+)\.last_run_id\) AND (?:public\.)?sync_run_live\(sr\.status, sr\.heartbeat_at\)\)\)\)\)/g;
 
-/** The array form as pg_get_viewdef prints it; the group is the alias of the filtered table. */
+/**
+ * The array form as pg_get_viewdef prints it; the group is the alias of the filtered table, which Postgres 18 leaves
+ * out in a view over one table.
+ */
 const NOT_LIVE =
-  /\(COALESCE\((\w+)\.last_run_id, \(0\)::bigint\) <> ALL \(ARRAY\( SELECT sr\.id\s+FROM (?:public\.)?sync_runs sr\s+WHERE (?:public\.)?sync_run_live\(sr\.status, sr\.heartbeat_at\)\)\)\)/g;
+  /\(COALESCE\((?:(\w+)\.)?last_run_id, \(0\)::bigint\) <> ALL \(ARRAY\( SELECT sr\.id\s+FROM (?:public\.)?sync_runs sr\s+WHERE (?:public\.)?sync_run_live\(sr\.status, sr\.heartbeat_at\)\)\)\)/g;
 
 /** Any anti-join on sync_runs left in an analytics view after `up`. */
 const ANY_ANTI_JOIN = /EXISTS \( SELECT 1\s+FROM (?:public\.)?sync_runs sr/;
@@ -50,7 +61,7 @@ async function rewrite(knex: Knex, from: RegExp, to: (alias: string) => string):
     const found = def.match(from)?.length ?? 0;
     if (found !== 1)
       throw new Error(`analytics.${view}: expected its finished-data filter once, found ${found} in:\n${def}`);
-    const next = def.replace(from, (_match, alias: string) => to(alias));
+    const next = def.replace(from, (_match, alias: string | undefined) => to(alias ?? ALIASES[view]!));
     await knex.raw(`create or replace view analytics.${view} as ${next}`);
   }
 }

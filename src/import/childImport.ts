@@ -85,14 +85,23 @@ function methodsOf(obj: unknown): string[] {
   return [...names];
 }
 
-function crashMessage(code: number | null, signal: NodeJS.Signals | null, tail: string, heapMb: number): string {
+/** V8's own words when a heap limit ends a process (its FATAL line comes before a native stack of any length). */
+const OUT_OF_MEMORY = /heap out of memory|Reached heap limit|Allocation failed/i;
+
+function crashMessage(
+  code: number | null,
+  signal: NodeJS.Signals | null,
+  tail: string,
+  heapMb: number,
+  outOfMemory: boolean,
+): string {
   const lastLine =
     tail
       .split('\n')
       .map((l) => l.trim())
       .filter(Boolean)
       .at(-1) ?? '';
-  if (/heap out of memory|Reached heap limit|Allocation failed/i.test(tail)) {
+  if (outOfMemory) {
     return (
       `the import process ran out of memory (its heap limit is ${heapMb} MB, IMPORT_WORKER_HEAP_MB) and ended ` +
       'before finishing; nothing was committed. A genuine export this large needs more memory or a csv export.'
@@ -143,9 +152,13 @@ export function importInChildProcess(
       return;
     }
     let tail = '';
+    // Seen anywhere in the output, not only in its tail: a long native stack trace can push V8's FATAL line out of it.
+    let outOfMemory = false;
     const keep = (chunk: Buffer) => {
       process.stderr.write(chunk);
-      tail = (tail + chunk.toString('utf8')).slice(-TAIL_CHARS);
+      const text = chunk.toString('utf8');
+      if (!outOfMemory && OUT_OF_MEMORY.test(tail.slice(-64) + text)) outOfMemory = true;
+      tail = (tail + text).slice(-TAIL_CHARS);
     };
     proc.stdout?.on('data', keep);
     proc.stderr?.on('data', keep);
@@ -187,7 +200,7 @@ export function importInChildProcess(
       if (proc.pid !== undefined) sweepSpoolDirectories(deps.tmpDir ?? tmpdir(), { pid: proc.pid });
       if (reply) resolve(reply);
       else if (stopped) resolve({ kind: 'stopped' });
-      else resolve({ kind: 'crashed', message: crashMessage(code, signal, tail, child.heapMb) });
+      else resolve({ kind: 'crashed', message: crashMessage(code, signal, tail, child.heapMb, outOfMemory) });
     });
   });
 }
