@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Knex } from 'knex';
+import { copyLines, copyText, copyValue } from './copy.js';
 import { META_COLUMNS, type TableSpec } from './tables.js';
 
 /** Who is writing: the run and the channel the data came from (list, inquery, push, export). */
@@ -57,6 +58,57 @@ function rowHashSql(spec: TableSpec, alias: string): string {
   return `md5(row(${spec.columns.map((c) => `${alias}.${q(c)}`).join(', ')})::text)`;
 }
 
+/** The staging tables of a batch: temp, dropped at commit, emptied before each use within one transaction. */
+function stagingName(spec: TableSpec): string {
+  return q(`stage_${spec.table}`);
+}
+const RAW_STAGING = 'stage_raw_records';
+
+/** Creates (or empties) the staging table of `spec` and COPYs the rows in, their content hash when given. */
+async function stageRows(
+  trx: Knex.Transaction,
+  spec: TableSpec,
+  rows: readonly Record<string, unknown>[],
+  withHash: boolean,
+): Promise<void> {
+  const stage = stagingName(spec);
+  const cols = [...spec.columns, 'content_hash'].map(q);
+  await trx.raw(
+    `create temp table if not exists ${stage} on commit drop as select ${cols.join(', ')} from ${q(spec.table)} with no data;
+     truncate ${stage}`,
+  );
+  const copied = withHash ? cols : cols.slice(0, -1);
+  let lines = '';
+  for (const row of rows) {
+    let line = copyValue(row[String(spec.columns[0])]);
+    for (let i = 1; i < spec.columns.length; i++) line += `\t${copyValue(row[String(spec.columns[i])])}`;
+    if (withHash) line += `\t${copyValue(row.content_hash)}`;
+    lines += `${line}\n`;
+  }
+  await copyLines(trx, stage, copied, lines);
+}
+
+/** Stages raw payloads (entity id, content hash, payload JSON) for the merge's raw_records insert. */
+async function stageRaw(
+  trx: Knex.Transaction,
+  raws: ReadonlyArray<{ entity_id: string; content_hash: string; payload: unknown }>,
+): Promise<void> {
+  await trx.raw(
+    `create temp table if not exists ${RAW_STAGING} (entity_id text, content_hash text, payload json) on commit drop;
+     truncate ${RAW_STAGING}`,
+  );
+  let lines = '';
+  for (const r of raws) {
+    lines += `${copyText(r.entity_id)}\t${copyText(r.content_hash)}\t${copyText(JSON.stringify(r.payload ?? null))}\n`;
+  }
+  await copyLines(trx, RAW_STAGING, ['entity_id', 'content_hash', 'payload'], lines);
+}
+
+/** Runs `work` in `db` when it is a transaction, else in a new one (staging tables live in one). */
+function inTransaction<R>(db: Knex | Knex.Transaction, work: (trx: Knex.Transaction) => Promise<R>): Promise<R> {
+  return (db as Knex.Transaction).isTransaction ? work(db as Knex.Transaction) : (db as Knex).transaction(work);
+}
+
 function mergeSql(spec: TableSpec): string {
   const cached = statementCache.get(spec.table);
   if (cached) return cached;
@@ -67,7 +119,7 @@ function mergeSql(spec: TableSpec): string {
   const firstKey = q(spec.key[0]!);
   const sql = `
     with p as (
-      select * from json_populate_recordset(null::${t}, ?::json)
+      select * from ${stagingName(spec)}
     ),
     s as (
       select ${cols.join(', ')}, coalesce(p.content_hash, ${rowHashSql(spec, 'p')}) as content_hash from p
@@ -79,7 +131,7 @@ function mergeSql(spec: TableSpec): string {
     raw as (
       insert into raw_records (entity_type, entity_id, content_hash, payload, source, run_id)
       select ?, r.entity_id, r.content_hash, r.payload, ?, ?
-        from json_to_recordset(?::json) as r(entity_id text, content_hash text, payload json)
+        from ${RAW_STAGING} r
         join changed c on ${keySql(spec, 'c')} = r.entity_id and c.content_hash = r.content_hash
       on conflict do nothing
       returning 1
@@ -139,28 +191,28 @@ export async function mergeRows<T>(
   const raws: Array<{ entity_id: string; content_hash: string; payload: unknown }> = [];
   for (const key of candidates) {
     const row = byKey.get(key) as T;
-    const data: Record<string, unknown> = {};
-    for (const c of spec.columns) data[c] = row[c];
+    const data: Record<string, unknown> = row as Record<string, unknown>;
     const hash = hashes.get(key);
     if (hash !== undefined) {
-      data.content_hash = hash;
       if (opts.rawOf) raws.push({ entity_id: key, content_hash: hash, payload: opts.rawOf(row) });
     }
-    picked.push(data);
+    picked.push(hash === undefined ? data : { ...data, content_hash: hash });
   }
-  const result = await db.raw(mergeSql(spec as TableSpec), [
-    JSON.stringify(picked),
-    spec.entityType,
-    ctx.source,
-    ctx.runId,
-    JSON.stringify(raws),
-    spec.entityType,
-    ctx.runId,
-    [...META_COLUMNS],
-    ctx.source,
-    ctx.runId,
-    ctx.runId,
-  ]);
+  const result = await inTransaction(db, async (trx) => {
+    await stageRows(trx, spec as TableSpec, picked, opts.hashOf !== undefined);
+    await stageRaw(trx, raws);
+    return trx.raw(mergeSql(spec as TableSpec), [
+      spec.entityType,
+      ctx.source,
+      ctx.runId,
+      spec.entityType,
+      ctx.runId,
+      [...META_COLUMNS],
+      ctx.source,
+      ctx.runId,
+      ctx.runId,
+    ]);
+  });
   const r = result.rows[0] as {
     inserted: number;
     updated: number;
@@ -206,18 +258,16 @@ export async function insertNewRows<T>(
 ): Promise<number> {
   if (rows.length === 0) return 0;
   const cols = spec.columns.map(q).join(', ');
-  const picked = rows.map((row) => {
-    const data: Record<string, unknown> = {};
-    for (const c of spec.columns) data[c] = row[c];
-    return data;
+  return inTransaction(db, async (trx) => {
+    await stageRows(trx, spec as TableSpec, rows as readonly Record<string, unknown>[], false);
+    const result = await trx.raw(
+      `insert into ${q(spec.table)} (${cols}, content_hash, source, first_run_id, last_run_id)
+       select ${cols}, ${rowHashSql(spec as TableSpec, 'p')}, ?, ?, ? from ${stagingName(spec as TableSpec)} p
+       on conflict do nothing`,
+      [ctx.source, ctx.runId, ctx.runId],
+    );
+    return result.rowCount ?? 0;
   });
-  const result = await db.raw(
-    `insert into ${q(spec.table)} (${cols}, content_hash, source, first_run_id, last_run_id)
-     select ${cols}, ${rowHashSql(spec as TableSpec, 'p')}, ?, ?, ? from json_populate_recordset(null::${q(spec.table)}, ?::json) p
-     on conflict do nothing`,
-    [ctx.source, ctx.runId, ctx.runId, JSON.stringify(picked)],
-  );
-  return result.rowCount ?? 0;
 }
 
 /**
