@@ -4,6 +4,7 @@
  * every record is renamed to the contract's names before the pipeline sees it. The official PIA methods
  * (inqueryNIB, checkLicenseStatus) are not remapped.
  */
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
@@ -226,11 +227,13 @@ export interface FeedAdapter {
   readonly map: FeedMap;
   /** Renames one wire record to the contract's field names (nested arrays too); other values pass through. */
   readonly rename: (record: unknown) => unknown;
+  /** A hash of the map: the same wire text renamed by another map is another record. */
+  readonly fingerprint: string;
 }
 
 /** Compiles a feed map once; identity maps rename nothing and copy nothing. */
 export function adaptFeed(map: FeedMap): FeedAdapter {
-  return { map, rename: recordRenamer(map) };
+  return { map, rename: recordRenamer(map), fingerprint: createHash('sha1').update(JSON.stringify(map)).digest('hex') };
 }
 
 function recordRenamer(map: FeedMap): (record: unknown) => unknown {

@@ -3,6 +3,7 @@
  * quirks: misspelled wrapper keys, `kode` as a number or a numeric string, data keys in another case.
  */
 import { OssProtocolError } from '../errors.js';
+import type { ScannedElement } from './wireScan.js';
 
 /** The parts of an OSS answer every method reads. */
 export interface OssEnvelope {
@@ -12,6 +13,8 @@ export interface OssEnvelope {
   readonly data: unknown;
   /** The meta key's value; undefined when absent. */
   readonly meta: unknown;
+  /** The data array's records, unparsed, when the request asked for a scan (TransportRequest.scan). */
+  readonly scanned?: readonly ScannedElement[];
 }
 
 /** Wrapper spellings seen in the PIA besides `respon<method>` (domain brief 1.2). */
@@ -83,6 +86,14 @@ export interface EnvelopeRequest {
 
 /** Parses a response body (text) into the envelope; OssProtocolError when it is not one. */
 export function readEnvelope(text: string, req: EnvelopeRequest): OssEnvelope {
+  return locateEnvelope(text, req).envelope;
+}
+
+/** readEnvelope, and where it found the data: the wrapper key and the data key as the answer spells them. */
+export function locateEnvelope(
+  text: string,
+  req: EnvelopeRequest,
+): { envelope: OssEnvelope; wrapperKey: string; dataKey: string | undefined } {
   const malformed = (what: string) =>
     new OssProtocolError(
       `malformed OSS response for ${req.label}: ${what}; body starts with "${excerpt(text, req.secret)}"`,
@@ -105,10 +116,11 @@ export function readEnvelope(text: string, req: EnvelopeRequest): OssEnvelope {
     typeof wrapper.keterangan === 'string' ? redact(wrapper.keterangan, req.secret).trim() : (KODE_TEXT[kode] ?? '');
   const dataKey = keyIgnoringCase(wrapper, [req.dataKey]);
   const metaKey = req.metaKey === undefined ? undefined : keyIgnoringCase(wrapper, [req.metaKey]);
-  return {
+  const envelope = {
     kode,
     keterangan,
     data: dataKey === undefined ? undefined : wrapper[dataKey],
     meta: metaKey === undefined ? undefined : wrapper[metaKey],
   };
+  return { envelope, wrapperKey, dataKey };
 }

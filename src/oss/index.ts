@@ -23,7 +23,7 @@ export {
   type OssClientStats,
   ossStatsSince,
 } from './client.js';
-export type { ListKemitraanQuery, ListNibQuery, OssLookup, OssPage } from './methods.js';
+export { type ListKemitraanQuery, type ListNibQuery, type OssLookup, type OssPage, UnparsedRecord } from './methods.js';
 export {
   createRateBudget,
   type RateBudget,

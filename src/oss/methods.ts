@@ -6,6 +6,7 @@ import { OssProtocolError } from '../errors.js';
 import type { FeedAdapter, FeedMap } from './adapter.js';
 import { isPlainObject, type OssEnvelope, readKode } from './envelope.js';
 import type { Interpret, Transport } from './transport.js';
+import type { ScannedElement } from './wireScan.js';
 
 /** inqueryNIB / checkLicenseStatus: the record, or OSS's "not found" (kode 400 with empty data) and its text. */
 export type OssLookup =
@@ -38,6 +39,32 @@ export interface ListNibQuery extends ListQuery {
 export interface ListKemitraanQuery extends ListQuery {
   /** Inclusive change time 'YYYY-MM-DD HH:II:SS' (WIB); null lists everything (the complete listing). */
   readonly since: string | null;
+  /**
+   * Deliver object records as UnparsedRecords (their text and these contract fields, e.g. the id and timestamp the
+   * pager orders by), to be parsed only when needed. Records of an answer the scan does not vouch for arrive parsed.
+   */
+  readonly unparsedWith?: readonly string[];
+}
+
+/**
+ * A record of a list answer not parsed yet: its exact wire text, the contract fields asked for (renamed as parse()
+ * would rename them), and parse(), which gives what the record would have been had the page been parsed whole.
+ */
+export class UnparsedRecord {
+  constructor(
+    readonly text: string,
+    readonly fields: Readonly<Record<string, unknown>>,
+    private readonly feed: FeedAdapter,
+  ) {}
+
+  /** Identifies how parse() renames: FeedAdapter.fingerprint. */
+  get feedFingerprint(): string {
+    return this.feed.fingerprint;
+  }
+
+  parse(): unknown {
+    return this.feed.rename(JSON.parse(this.text));
+  }
 }
 
 const MAX_PAGE_SIZE = 500;
@@ -107,8 +134,18 @@ function checkListQuery(label: string, q: ListQuery, pageSize: number, since: st
   if (problems.length > 0) throw new RangeError(`${label}: ${problems.join('; ')}`);
 }
 
-function pageInterpret(label: string, { map, rename }: FeedAdapter, page: number): Interpret<OssPage> {
-  return ({ kode, keterangan, data, meta }: OssEnvelope) => {
+/** The records of a scanned answer: objects unparsed, anything else parsed (the validator rejects it). */
+function unparsedRecords(elements: readonly ScannedElement[], feed: FeedAdapter): unknown[] {
+  return elements.map((e) =>
+    e.fields === null
+      ? feed.rename(JSON.parse(e.text))
+      : new UnparsedRecord(e.text, feed.rename(e.fields) as Record<string, unknown>, feed),
+  );
+}
+
+function pageInterpret(label: string, feed: FeedAdapter, page: number): Interpret<OssPage> {
+  const { map, rename } = feed;
+  return ({ kode, keterangan, data, meta, scanned }: OssEnvelope) => {
     const malformed = (what: string) => new OssProtocolError(`malformed OSS response for ${label}: ${what}`);
     if (kode !== 200) throw new OssProtocolError(`OSS answered kode ${kode} (${keterangan}) to ${label}`);
     if (!isPlainObject(meta)) throw malformed(`no ${map.metaKey} object`);
@@ -128,7 +165,8 @@ function pageInterpret(label: string, { map, rename }: FeedAdapter, page: number
     if (result.page !== page)
       throw malformed(`${map.metaKey}.${map.meta.halaman} is ${result.page}, asked for ${page}`);
     let records: unknown[];
-    if (Array.isArray(data)) records = data;
+    if (scanned) records = scanned as unknown[];
+    else if (Array.isArray(data)) records = data;
     else if (data === null || (isPlainObject(data) && Object.keys(data).length === 0)) records = [];
     else if (data === undefined && (result.totalData === 0 || page > result.totalPages)) records = [];
     else if (data === undefined) {
@@ -137,7 +175,10 @@ function pageInterpret(label: string, { map, rename }: FeedAdapter, page: number
     if (records.length > result.pageSize) {
       throw malformed(`${records.length} records on a page of ${result.pageSize}`);
     }
-    return { value: { records: records.map(rename), ...result }, result: 'ok' };
+    return {
+      value: { records: scanned ? unparsedRecords(scanned, feed) : records.map(rename), ...result },
+      result: 'ok',
+    };
   };
 }
 
@@ -145,7 +186,7 @@ async function listPage(
   transport: Transport,
   method: 'listNIB' | 'listKemitraan',
   feed: FeedAdapter,
-  q: ListQuery & { readonly since: string | null },
+  q: ListQuery & { readonly since: string | null; readonly unparsedWith?: readonly string[] },
   pageSize: number,
   sinceFormat: SinceFormat,
 ): Promise<OssPage> {
@@ -165,6 +206,8 @@ async function listPage(
     metaKey: map.metaKey,
     label,
     interpret: pageInterpret(label, feed, q.page),
+    // A field's wire name and its contract name: the renamer picks between them as it would on a parsed record.
+    ...(q.unparsedWith ? { scan: new Set(q.unparsedWith.flatMap((name) => [name, map.fields[name] ?? name])) } : {}),
   });
 }
 

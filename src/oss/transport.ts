@@ -5,7 +5,7 @@
 import axios, { type AxiosInstance, type AxiosResponse } from 'axios';
 import { OssAuthError, OssProtocolError, OssUnavailableError } from '../errors.js';
 import type { Logger } from '../logger.js';
-import { excerpt, KODE_TEXT, type OssEnvelope, readEnvelope } from './envelope.js';
+import { excerpt, KODE_TEXT, locateEnvelope, type OssEnvelope, readEnvelope } from './envelope.js';
 import type { RateBudget, RatePermit } from './rateBudget.js';
 import {
   BODY_KODE_RULES,
@@ -17,6 +17,7 @@ import {
   type RetryRule,
   retryDelayMs,
 } from './retry.js';
+import { scanListText } from './wireScan.js';
 
 /** The OSS methods, by their contract names (stats and hooks use these, whatever the wire names are). */
 export type OssMethod = 'inqueryNIB' | 'checkLicenseStatus' | 'listNIB' | 'listKemitraan';
@@ -51,6 +52,11 @@ export interface TransportRequest<T> {
   /** "listKemitraan page 3", for messages. */
   readonly label: string;
   readonly interpret: Interpret<T>;
+  /**
+   * List answers: scan the data array instead of parsing it (wireScan.ts), reading these top-level fields of each
+   * record; the envelope then carries `scanned`. An answer the scan does not vouch for is parsed whole, as without.
+   */
+  readonly scan?: ReadonlySet<string>;
 }
 
 export interface TransportOptions {
@@ -138,14 +144,29 @@ export function createTransport(options: TransportOptions): Transport {
   const retryAfter = (response: AxiosResponse): number | null =>
     parseRetryAfter(response.headers['retry-after'], Date.now());
 
-  const envelopeOf = (req: TransportRequest<unknown>, response: AxiosResponse): OssEnvelope =>
-    readEnvelope(bodyText(response), {
+  const envelopeOf = (req: TransportRequest<unknown>, response: AxiosResponse, scan = false): OssEnvelope => {
+    const text = bodyText(response);
+    const request = {
       method: req.wireMethod,
       dataKey: req.dataKey,
       ...(req.metaKey === undefined ? {} : { metaKey: req.metaKey }),
       label: req.label,
       secret: userKey,
-    });
+    };
+    const scanned = scan && req.scan ? scanListText(text, req.dataKey, req.scan) : null;
+    if (scanned) {
+      try {
+        const found = locateEnvelope(scanned.skeleton, request);
+        // The scan found the array the envelope reader picks: else the whole text decides, messages included.
+        if (found.wrapperKey === scanned.wrapperKey && found.dataKey === scanned.dataKey) {
+          return { ...found.envelope, scanned: scanned.elements };
+        }
+      } catch {
+        // The full parse below throws the error with the answer's own excerpt.
+      }
+    }
+    return readEnvelope(text, request);
+  };
 
   /** The server's keterangan when an error status still carries an envelope, else the Lampiran 9 text. */
   const statusText = (req: TransportRequest<unknown>, response: AxiosResponse): string => {
@@ -195,7 +216,7 @@ export function createTransport(options: TransportOptions): Transport {
 
     let envelope: OssEnvelope;
     try {
-      envelope = envelopeOf(req, response);
+      envelope = envelopeOf(req, response, true);
     } catch (err) {
       record(req.method, 'protocol', startedAt, attempt);
       throw err;

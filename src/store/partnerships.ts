@@ -18,11 +18,14 @@ export interface StoredPage extends MergeCounts {
 /**
  * Stores validated partnerships with their realisation rows. Unchanged agreements (same content hash, children
  * included) are not touched; the NIBs of new or changed agreements' parties are queued for inqueryNIB.
+ * `unchangedIds`: agreements the caller already knows unchanged (their wire text was stored before); they count as
+ * unchanged and, like every agreement seen valid, resolve their quarantined versions.
  */
 export async function storePartnerships(
   trx: Knex.Transaction,
   items: ReadonlyArray<{ record: Partnership; raw: unknown }>,
   ctx: WriteContext,
+  unchangedIds: readonly string[] = [],
 ): Promise<StoredPage> {
   const raws = new Map(items.map((i) => [i.record.id_kemitraan, i.raw]));
   const records = items.map((i) => i.record);
@@ -46,13 +49,8 @@ export async function storePartnerships(
     await markMissingChildrenDeleted(trx, KEMITRAAN_REALISASI, 'id_kemitraan', merged.updatedKeys, ofUpdated, ctx);
     await enqueuePartyNibs(trx, merged.changedKeys);
   }
-  await resolveQuarantined(
-    trx,
-    'kemitraan',
-    records.map((r) => r.id_kemitraan),
-    ctx,
-  );
-  return { ...merged, changedIds: merged.changedKeys };
+  await resolveQuarantined(trx, 'kemitraan', [...unchangedIds, ...records.map((r) => r.id_kemitraan)], ctx);
+  return { ...merged, unchanged: merged.unchanged + unchangedIds.length, changedIds: merged.changedKeys };
 }
 
 /** Queues well-formed party NIBs that are neither stored nor known to be missing in OSS. */

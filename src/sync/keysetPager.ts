@@ -1,8 +1,13 @@
 import { OssProtocolError } from '../errors.js';
+import { UnparsedRecord } from '../oss/index.js';
 
-/** A wire record's field as a trimmed string (numbers too), or null: what the pager orders and dedupes by. */
+/**
+ * A wire record's field as a trimmed string (numbers too), or null: what the pager orders and dedupes by. An
+ * UnparsedRecord answers from the fields it was scanned with.
+ */
 export function wireField(record: unknown, name: string): string | null {
-  const v = record && typeof record === 'object' ? (record as Record<string, unknown>)[name] : undefined;
+  const fields = record instanceof UnparsedRecord ? record.fields : record;
+  const v = fields && typeof fields === 'object' ? (fields as Record<string, unknown>)[name] : undefined;
   return typeof v === 'string' && v.trim() !== '' ? v.trim() : typeof v === 'number' ? String(v) : null;
 }
 

@@ -138,6 +138,28 @@ describe('a full sync of the simulator world', () => {
       expect(row.kd_status).toBe(sim.world.getLicence(id)!.kd_status);
     }
   });
+
+  it('skips a record whose wire text it stored, but not one changed here since, nor one deleted', async () => {
+    const stored = await storedIds(t);
+    expect(await t.db('wire_hashes').where({ entity_type: 'kemitraan' }).count({ n: '*' })).toEqual([
+      { n: stored.length },
+    ]);
+    // Another writer changes one agreement; another is marked deleted: the same OSS text must repair both.
+    const [edited, gone] = stored as [string, string];
+    const original = await t.db('kemitraan').where({ id_kemitraan: edited }).first();
+    await t.db('kemitraan').where({ id_kemitraan: edited }).update({ nama_ub: 'DIUBAH DI SINI', content_hash: 'x' });
+    await t.db('kemitraan').where({ id_kemitraan: gone }).update({ deleted_at: new Date() });
+    const result = await sync(await makeDeps(t, sim.url), { full: true, streams: ['kemitraan'] });
+    expect(result.status).toBe('succeeded');
+    const counts = result.streams.kemitraan?.counts;
+    expect([counts?.inserted, counts?.updated]).toEqual([0, 2]);
+    expect(counts?.unchanged).toBe(stored.length - 2);
+    const repaired = await t.db('kemitraan').where({ id_kemitraan: edited }).first();
+    expect([repaired.nama_ub, repaired.content_hash]).toEqual([original.nama_ub, original.content_hash]);
+    expect(await t.db('kemitraan').where({ id_kemitraan: gone }).whereNull('deleted_at').count({ n: '*' })).toEqual([
+      { n: 1 },
+    ]);
+  });
 });
 
 describe('paging under drift and same-timestamp batches', () => {

@@ -1,4 +1,3 @@
-import type { Partnership, Validated } from '../../domain/records.js';
 import { minWib, toWibDateTime, wibMinusMinutes } from '../../domain/wib.js';
 import { DeleteGuardError } from '../../errors.js';
 import { readCheckpoint, writeCheckpoint } from '../../store/checkpoints.js';
@@ -11,13 +10,20 @@ import {
   storePartnerships,
 } from '../../store/partnerships.js';
 import { type QuarantineLocation, quarantineRejections } from '../../store/quarantine.js';
-import { validatePartnerships } from '../../validate/index.js';
+import { analyzeStale } from '../../store/statistics.js';
+import { KEMITRAAN } from '../../store/tables.js';
+import { recordWireHashes } from '../../store/wireHashes.js';
 import { addCounts, type StreamRun, type SyncDeps } from '../context.js';
 import { wireField as field, walkListing } from '../keysetPager.js';
+import { type Listed, skipUnchanged, validateListed, wireSeed } from '../wireSkip.js';
 
 const STREAM = 'kemitraan';
 /** Records stored per transaction: several OSS pages, so a commit costs little per record. */
 const BATCH_RECORDS = 2_000;
+/** The tables a batch's lookups read. */
+const LOOKED_UP = ['kemitraan', 'kemitraan_realisasi', 'wire_hashes', 'pelaku_usaha', 'nib_not_found'];
+/** The fields the keyset pager reads of a record that is not parsed yet. */
+const PAGER_FIELDS = ['id_kemitraan', 'tgl_perubahan'] as const;
 
 /**
  * The kemitraan stream: walks listKemitraan from the checkpoint (minus a lookback), stores each batch with its
@@ -36,24 +42,29 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
   let totalData = 0;
   // Records of a full listing that carry no id: they count toward its completeness, but protect no stored agreement.
   let withoutId = 0;
-  // Records are validated page by page as they arrive, so validating the next batch overlaps storing this one.
-  let buffer: Validated<Partnership> = { valid: [], rejected: [] };
-  let rejectedAt: QuarantineLocation[] = [];
-  let buffered = 0;
+  // Records wait for their batch as listed (mostly unparsed); the batch skips the unchanged ones, then parses,
+  // validates and stores the rest.
+  let buffer: Listed[] = [];
   let cursor: string | null = since;
+  const seed = wireSeed(STREAM, deps.piiKey);
 
   const flush = async (nextCursor: string | null) => {
-    const { valid, rejected } = buffer;
-    const locations = rejectedAt;
-    buffer = { valid: [], rejected: [] };
-    rejectedAt = [];
-    buffered = 0;
+    const items = buffer;
+    buffer = [];
     await run.transaction(async (trx) => {
-      const stored = await storePartnerships(trx, valid, ctx);
+      // A first load's lookups must not be planned on the statistics of empty tables (doubling: a few analyzes).
+      await analyzeStale(trx, LOOKED_UP, 1);
+      const sorted = await skipUnchanged(trx, KEMITRAAN, items, seed, (r) => field(r, 'id_kemitraan'));
+      const { valid, rejected, rejectedAt: locations, wireHashes } = validateListed(sorted.rest, deps.piiKey);
+      run.counts.rejected += rejected.length;
+      withoutId += rejected.filter((r) => !r.entity_id).length;
+      const stored = await storePartnerships(trx, valid, ctx, sorted.unchanged);
       addCounts(run.counts, stored);
+      await recordWireHashes(trx, KEMITRAAN, wireHashes);
       await quarantineRejections(trx, STREAM, rejected, ctx, (_r, i) => locations[i] ?? {});
       if (run.full) {
         const ids = [
+          ...sorted.unchanged,
           ...valid.map((v) => v.record.id_kemitraan),
           ...rejected.flatMap((r) => (r.entity_id ? [r.entity_id] : [])),
         ];
@@ -70,7 +81,13 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
     maxPageSize: config.oss.maxPageSize,
     fetchPage: async (s, halaman, pageSize) => {
       request = { method: 'listKemitraan', tgl_perubahan_mulai: s, halaman, jumlah_per_halaman: pageSize };
-      const res = await oss.listKemitraan({ kdDaerah: config.oss.kdDaerah, since: s, page: halaman, pageSize });
+      const res = await oss.listKemitraan({
+        kdDaerah: config.oss.kdDaerah,
+        since: s,
+        page: halaman,
+        pageSize,
+        unparsedWith: PAGER_FIELDS,
+      });
       return { records: res.records, totalData: res.totalData, pageSize: res.pageSize };
     },
     tsOf: (r) => field(r, 'tgl_perubahan'),
@@ -92,15 +109,9 @@ export async function syncPartnerships(deps: SyncDeps, run: StreamRun): Promise<
     run.counts.requests += batch.requests;
     run.counts.fetched += batch.records.length;
     totalData = batch.totalData;
-    const checked = validatePartnerships(batch.records, { piiKey: deps.piiKey });
-    withoutId += checked.rejected.filter((r) => !r.entity_id).length;
-    run.counts.rejected += checked.rejected.length;
-    buffer.valid.push(...checked.valid);
-    buffer.rejected.push(...checked.rejected);
-    for (const _ of checked.rejected) rejectedAt.push(request);
-    buffered += batch.records.length;
+    for (const record of batch.records) buffer.push({ record, at: request });
     cursor = batch.cursor;
-    if (buffered >= BATCH_RECORDS) await storeInBackground(cursor);
+    if (buffer.length >= BATCH_RECORDS) await storeInBackground(cursor);
     run.progress('listing', run.full ? totalData : undefined);
     if (deps.signal?.aborted) break;
   }
