@@ -184,6 +184,7 @@ async function benchPartnershipSync(size: string): Promise<Record<string, number
       resync_vs_copy: +(again.fetched / resyncStreamSeconds / copyPartnershipsPerSec).toFixed(2),
       load_before: loadBefore,
       load_after_sync: loadFirst,
+      load_after: load(),
     };
   } finally {
     await sim.stop();
@@ -230,6 +231,79 @@ async function benchQuota(): Promise<Record<string, number | string>> {
   }
 }
 
+/** Issue 14's table: each path's figure against its target, with the machine's load around the part. */
+function targetTable(results: Record<string, unknown>): string {
+  const rows: string[] = [];
+  const row = (path: string, value: string, target: string, met: boolean | null, loadText: string) =>
+    rows.push(`| ${path} | ${value} | ${target} | ${met === null ? 'n/a' : met ? 'met' : 'missed'} | ${loadText} |`);
+  const size = (s: string) => (s === 'huge' ? '1M' : s === 'large' ? '100k' : s);
+  for (const r of (results.sync as Array<Record<string, number | string>> | undefined) ?? []) {
+    const l = `${r.load_before} → ${r.load_after_sync} → ${r.load_after}`;
+    const first = Number(r.sync_vs_copy);
+    const again = Number(r.resync_vs_copy);
+    row(
+      `first sync, ${size(String(r.size))}, vs \\copy`,
+      `${first}× (${r.sync_partnerships_per_s} vs ${r.copy_partnerships_per_s} agreements/s)`,
+      '≥ 0.6×',
+      first >= 0.6,
+      l,
+    );
+    row(
+      `unchanged full re-sync, ${size(String(r.size))}, vs \\copy`,
+      `${again}× (${r.resync_partnerships_per_s}/s, ${r.resync_rows_written} rows written)`,
+      '≥ 1.5×',
+      again >= 1.5,
+      l,
+    );
+    row(
+      `peak RSS, sync ${size(String(r.size))}`,
+      `${r.sync_peak_rss_mb} / ${r.resync_peak_rss_mb} MB`,
+      '≤ 300 MB',
+      Math.max(Number(r.sync_peak_rss_mb), Number(r.resync_peak_rss_mb)) <= 300,
+      l,
+    );
+  }
+  const imp = results.imports as Record<string, number | string> | undefined;
+  if (imp && imp.csv_import_vs_copy_all !== undefined) {
+    const l = `${imp.csv_import_load ?? ''} → ${imp.csv_copy_load ?? ''}`;
+    const csv = Number(imp.csv_import_vs_copy_all);
+    row(
+      `${Number(imp.csv_rows).toLocaleString('en')}-row csv import vs \\copy of its rows`,
+      `${csv}×`,
+      '≥ 0.95×',
+      csv >= 0.95,
+      l,
+    );
+    const xlsx = Number(imp.xlsx_import_rows_per_s);
+    row(
+      `${Number(imp.xlsx_rows).toLocaleString('en')}-row xlsx import`,
+      `${xlsx.toLocaleString('en')} rows/s (${(xlsx / 14_482).toFixed(2)}× of 14,482)`,
+      '≥ 43,446 rows/s',
+      xlsx >= 43_446,
+      `${imp.xlsx_import_load ?? ''}`,
+    );
+    row(
+      'peak RSS, imports',
+      `${imp.csv_import_peak_rss_mb} / ${imp.xlsx_import_peak_rss_mb} MB`,
+      '≤ 300 MB',
+      Math.max(Number(imp.csv_import_peak_rss_mb), Number(imp.xlsx_import_peak_rss_mb)) <= 300,
+      '',
+    );
+  }
+  const f = results.findings as Record<string, number | string> | undefined;
+  if (f && f.findings_full_evaluation_ms !== undefined) {
+    const share = Number(f.findings_incremental_evaluation_ms) / Number(f.findings_full_evaluation_ms);
+    row(
+      'incremental findings (500 partnerships + 100 NIBs) vs full',
+      `${f.findings_incremental_evaluation_ms} ms vs ${f.findings_full_evaluation_ms} ms (${(share * 100).toFixed(1)}%)`,
+      '≤ 5%',
+      share <= 0.05,
+      `${f.findings_load ?? ''}`,
+    );
+  }
+  return ['| path | measured | target | | load (1-min) |', '|---|---|---|---|---|', ...rows].join('\n');
+}
+
 async function main() {
   mkdirSync(WORK, { recursive: true });
   mkdirSync(RESULTS, { recursive: true });
@@ -257,7 +331,9 @@ async function main() {
   if (wants('findings')) {
     try {
       const { benchFindings } = await import('./findings.js');
-      results.findings = await benchFindings(ADMIN);
+      const before = load();
+      results.findings = { ...(await benchFindings(ADMIN)), findings_load: '' };
+      (results.findings as Record<string, string>).findings_load = `${before} → ${load()}`;
       console.log('findings', results.findings);
     } catch (err) {
       results.findings = { error: (err as Error).message };
@@ -293,7 +369,10 @@ async function main() {
       console.error('report failed:', (err as Error).message);
     }
   }
+  results.targets = targetTable(results);
+  console.log(results.targets);
   const stamp = new Date().toISOString().slice(0, 16).replace(/[:T]/g, '-');
+  writeFileSync(join(RESULTS, `${stamp}.md`), `${results.targets}\n`);
   writeFileSync(join(RESULTS, `${stamp}.json`), `${JSON.stringify(results, null, 2)}\n`);
   writeFileSync(join(RESULTS, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
   console.log(`results written to bench/results/${stamp}.json`);
